@@ -1,0 +1,67 @@
+"""Repository-wide pytest set-up: paths, a guard that no test edits data/, and key figures."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent
+DATA = ROOT / "data"
+
+
+def _digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def data_folder_untouched():
+    """Fail the run if any test changed a file in data/ (tests must work on copies)."""
+    before = _digest(DATA)
+    yield
+    assert _digest(DATA) == before, "a test modified files in data/; tests must corrupt copies in tmp_path"
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    return ROOT
+
+
+# ---------------------------------------------------------------------------- key figures
+# Notebooks are committed without outputs, yet the figures a lesson prints must not change
+# unnoticed. Cells tagged ``nbval-check-output`` get their expected output from
+# tests/key_figures.json (recorded by ``python tests/key_figures.py``), and nbval compares.
+
+import json  # noqa: E402
+
+KEY_FIGURES = ROOT / "tests" / "key_figures.json"
+
+
+def _recorded() -> dict:
+    if KEY_FIGURES.exists():
+        return json.loads(KEY_FIGURES.read_text(encoding="utf-8"))
+    return {}
+
+
+def pytest_collection_modifyitems(session, config, items):
+    recorded = _recorded()
+    for item in items:
+        cell = getattr(item, "cell", None)
+        if cell is None or "nbval-check-output" not in cell.get("metadata", {}).get("tags", []):
+            continue
+        notebook = Path(str(item.fspath)).resolve().relative_to(ROOT).as_posix()
+        expected = recorded.get(notebook, {}).get(cell.get("id", ""))
+        if expected is None:
+            # Run the cell (later cells need its state) but do not compare; the hygiene
+            # test fails and says to record the figure.
+            item.options["check"] = False
+            continue
+        import nbformat
+
+        cell.outputs = [nbformat.from_dict(o) for o in expected]

@@ -1,0 +1,111 @@
+"""One look for every chart, and one switch that makes charts render with no internet.
+
+Why this renderer: altair 6's default renderer fetches Vega from a CDN and fails
+offline; its ``mimetype`` output is Vega-Lite 6, which JupyterLab 4's built-in renderer
+does not draw; the anywidget ``jupyter`` renderer works offline but costs ~3 s per
+kernel and ~85 MB. So the course pins altair 5.5 and uses the ``mimetype`` renderer:
+JupyterLab (and Notebook 7, VS Code, Binder) draw Vega-Lite 5 themselves, offline, at
+no start-up cost. We ask for SVG so charts are real text a screen reader can reach.
+
+For printable handouts, ``DEFECTION_STATIC_CHARTS=1`` switches to a static SVG
+renderer (vl-convert, bundled, offline), so exported HTML shows every chart as an image.
+"""
+
+from __future__ import annotations
+
+import os
+
+import altair as alt
+
+#: Okabe & Ito (2008) colour-blind-safe palette, in the order charts use it.
+PALETTE = [
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",  # black
+]
+
+#: Fixed colours for categories that recur across lessons, so a colour means one thing.
+CATEGORY_COLORS = {
+    "regime": "#D55E00",
+    "resistance": "#0072B2",
+    "defection": "#009E73",
+    "surrender": "#CC79A7",
+    "economy": "#E69F00",
+    "international": "#56B4E9",
+    "repression": "#000000",
+}
+
+THEME_NAME = "breaking_ranks"
+STATIC_ENV = "DEFECTION_STATIC_CHARTS"
+
+
+def _theme() -> dict:
+    return {
+        "config": {
+            "view": {"continuousWidth": 560, "continuousHeight": 300, "stroke": None},
+            "font": "sans-serif",
+            "title": {"fontSize": 15, "anchor": "start", "subtitleColor": "#444444"},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "grid": True, "gridOpacity": 0.4},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
+            "range": {"category": PALETTE, "ordinal": {"scheme": "viridis"}},
+            "mark": {"tooltip": True},
+        }
+    }
+
+
+def static_mode() -> bool:
+    """True when charts should be drawn as static SVG (handouts), not live Vega views."""
+    return os.environ.get(STATIC_ENV, "") not in ("", "0", "false", "False")
+
+
+def setup() -> None:
+    """Enable the course theme and an offline renderer. Call once at the top of a notebook.
+
+    >>> import defection
+    >>> defection.setup()
+    """
+    alt.themes.register(THEME_NAME, _theme)
+    _ = alt.themes.enable(THEME_NAME)
+    if static_mode():
+        _ = alt.renderers.enable("svg")
+    else:
+        _ = alt.renderers.enable("mimetype", embed_options={"renderer": "svg", "actions": False})
+    # Course tables are small; show them whole rather than elided.
+    alt.data_transformers.disable_max_rows()
+    import pandas as pd
+
+    pd.set_option("display.max_rows", 80)
+    pd.set_option("display.max_colwidth", 120)
+
+
+def finish(
+    chart: alt.TopLevelMixin,
+    *,
+    title: str,
+    description: str,
+    subtitle: str | None = None,
+    width: int | None = None,
+    height: int | None = None,
+) -> alt.TopLevelMixin:
+    """Give a chart its title and a text description (read aloud by screen readers).
+
+    Every builder in ``defection.charts`` ends with ``return finish(chart, ...)`` so no
+    chart leaves the package untitled or undescribed. Axis titles and tooltips are set
+    by the builder, which knows what the fields mean.
+    """
+    if not title or not description:
+        raise ValueError("every course chart needs a title and a text description")
+    props: dict = {
+        "title": alt.TitleParams(title, subtitle=subtitle) if subtitle else title,
+        "description": description,
+    }
+    if width is not None:
+        props["width"] = width
+    if height is not None:
+        props["height"] = height
+    return chart.properties(**props)

@@ -1,0 +1,124 @@
+"""The one widget pattern of the course: controls + chart + caption, redrawn on change.
+
+Widgets stay thin so that what they show can be tested without Jupyter: ``render``
+is a plain function of the control values that returns an altair chart, and
+``caption`` a plain function that returns the sentence printed under it.
+In handout mode (``DEFECTION_STATIC_CHARTS=1``) a panel prints its chart at the
+default settings instead of live controls, because a printed page cannot move a slider.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import altair as alt
+import ipywidgets as widgets
+from IPython.display import Markdown, display
+
+from defection.charts.theme import static_mode
+
+MODEL_DISCLAIMER = (
+    "This is a teaching model: it illustrates an argument under stated assumptions. "
+    "It forecasts nothing about Myanmar."
+)
+
+
+class Panel:
+    """Controls wired to a chart.
+
+    Parameters
+    ----------
+    controls:
+        Named ipywidgets (sliders, dropdowns, ...). Their names are the keyword
+        arguments passed to ``render`` and ``caption``.
+    render:
+        ``render(**values) -> alt.Chart``; pure, no display side effects.
+    caption:
+        Optional ``caption(**values) -> str`` shown under the chart (plain text, also
+        the text alternative for screen readers). Defaults to the chart's description.
+    is_model:
+        If true, the panel says on screen that it illustrates and does not forecast.
+    title:
+        A short heading shown above the controls.
+
+    Example
+    -------
+    >>> import ipywidgets as w
+    >>> p = Panel({"n": w.IntSlider(value=3, min=1, max=9, description="n")},
+    ...           render=lambda n: some_chart(n), title="Demo")
+    >>> p  # in a notebook cell, shows the panel
+    """
+
+    def __init__(
+        self,
+        controls: Mapping[str, widgets.ValueWidget],
+        render: Callable[..., alt.TopLevelMixin],
+        caption: Callable[..., str] | None = None,
+        *,
+        is_model: bool = False,
+        title: str = "",
+    ) -> None:
+        self.controls = dict(controls)
+        self.render = render
+        self.caption = caption
+        self.is_model = is_model
+        self.title = title
+        self.output = widgets.Output()
+        self.caption_html = widgets.HTML()
+        self.redraws = 0
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        children: list[widgets.Widget] = []
+        if title:
+            children.append(widgets.HTML(f"<b>{html.escape(title)}</b>"))
+        children.append(widgets.VBox(list(self.controls.values())))
+        children.append(self.output)
+        children.append(self.caption_html)
+        if is_model:
+            children.append(widgets.HTML(f"<i>{html.escape(MODEL_DISCLAIMER)}</i>"))
+        self.box = widgets.VBox(children)
+        self.update()
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The current value of every control, by name."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def chart(self) -> alt.TopLevelMixin:
+        """The chart for the current control values (what the panel shows)."""
+        return self.render(**self.values)
+
+    def caption_text(self, chart: alt.TopLevelMixin | None = None) -> str:
+        """The caption for the current values: the caption function, else the chart's description."""
+        if self.caption is not None:
+            return self.caption(**self.values)
+        chart = chart if chart is not None else self.chart()
+        description = getattr(chart, "description", alt.Undefined)
+        return "" if description is alt.Undefined else str(description)
+
+    def update(self) -> None:
+        """Redraw the chart and caption for the current control values."""
+        chart = self.chart()
+        self.output.clear_output(wait=True)
+        with self.output:
+            display(chart)
+        self.caption_html.value = f"<p>{html.escape(self.caption_text(chart))}</p>"
+        self.redraws += 1
+
+    def _on_change(self, _change: dict) -> None:
+        self.update()
+
+    def _ipython_display_(self) -> None:
+        if static_mode():
+            settings = ", ".join(f"{k} = {v}" for k, v in self.values.items())
+            heading = f"**{self.title}** " if self.title else ""
+            display(Markdown(f"{heading}(printed at the default settings: {settings})"))
+            chart = self.chart()
+            display(chart)
+            display(Markdown(self.caption_text(chart)))
+            if self.is_model:
+                display(Markdown(f"*{MODEL_DISCLAIMER}*"))
+        else:
+            display(self.box)
