@@ -1,0 +1,141 @@
+"""Panels for lesson 2: an explorer of economic shocks and the spoils model with sliders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+import altair as alt
+import ipywidgets as widgets
+import pandas as pd
+
+from defection.charts.economy import KINDS, economy_timeline, spoils_chart
+from defection.models.spoils import simulate_spoils
+from defection.widgets.core import Panel
+
+_STYLE = {"description_width": "initial"}
+_LAYOUT = widgets.Layout(width="460px")
+
+
+def month_options(df: pd.DataFrame) -> list[tuple[str, pd.Timestamp]]:
+    """(label, first day of month) for every month from the first to the last row."""
+    dates = pd.to_datetime(df["date"])
+    months = pd.date_range(dates.min().to_period("M").to_timestamp(), dates.max(), freq="MS")
+    return [(m.strftime("%b %Y"), m) for m in months]
+
+
+def filter_economy(
+    df: pd.DataFrame, kinds: Iterable[str], months: tuple[pd.Timestamp, pd.Timestamp]
+) -> pd.DataFrame:
+    """Rows of the chosen kinds dated within the chosen months (inclusive)."""
+    start, end = (pd.Timestamp(m) for m in months)
+    end = end + pd.offsets.MonthEnd(0)
+    dates = pd.to_datetime(df["date"])
+    keep = df["kind"].astype(str).isin(list(kinds)) & (dates >= start) & (dates <= end)
+    return df[keep]
+
+
+def economy_panel(df: pd.DataFrame | None = None, start: str | None = "2021-01") -> Panel:
+    """Timeline explorer over the economy table: choose kinds and a range of months.
+
+    ``start`` is the first month shown at first (the slider still reaches the earliest
+    row, e.g. pre-coup baselines); ``None`` shows everything.
+    """
+    if df is None:
+        from defection import data
+
+        df = data.load("economy")
+    present = [k for k in KINDS if k in set(df["kind"].astype(str))]
+    options = month_options(df)
+    first = 0
+    if start is not None:
+        later = [i for i, (_, m) in enumerate(options) if m >= pd.Timestamp(start)]
+        first = later[0] if later else 0
+    controls = {
+        "months": widgets.SelectionRangeSlider(
+            options=options,
+            index=(first, len(options) - 1),
+            description="Months shown",
+            continuous_update=False,
+            style=_STYLE,
+            layout=_LAYOUT,
+        ),
+        "kinds": widgets.SelectMultiple(
+            options=present,
+            value=tuple(present),
+            rows=min(len(present), 7),
+            description="Kinds (Ctrl/Cmd-click)",
+            style=_STYLE,
+        ),
+    }
+
+    def render(months, kinds) -> alt.Chart:
+        return economy_timeline(filter_economy(df, kinds, months))
+
+    def caption(months, kinds) -> str:
+        rows = filter_economy(df, kinds, months)
+        start, end = (pd.Timestamp(m).strftime("%b %Y") for m in months)
+        if rows.empty:
+            return f"No rows of the chosen kinds between {start} and {end}."
+        counts = rows["kind"].astype(str).value_counts()
+        parts = ", ".join(f"{n} {k}" for k, n in counts.items())
+        return f"{len(rows)} rows between {start} and {end}: {parts}."
+
+    return Panel(controls, render, caption, title="Economic shocks and corporate exits")
+
+
+def _slider(value, lo, hi, step, label, integer=False):
+    cls = widgets.IntSlider if integer else widgets.FloatSlider
+    return cls(
+        value=value,
+        min=lo,
+        max=hi,
+        step=step,
+        description=label,
+        continuous_update=False,
+        style=_STYLE,
+        layout=_LAYOUT,
+    )
+
+
+#: Model runs are cached so that the chart and the caption share one run per setting.
+_run = lru_cache(maxsize=64)(simulate_spoils)
+
+
+def spoils_render(**values) -> alt.HConcatChart:
+    """The spoils panel's chart for given slider values (used by the panel and benchmarks)."""
+    return spoils_chart(_run(**values).by_tier)
+
+
+def spoils_caption(**values) -> str:
+    """One sentence on the last period: who is cut out and how much of the reserves is left."""
+    run = _run(**values)
+    last = run.by_tier[run.by_tier["period"] == run.by_tier["period"].max()]
+    share = dict(zip(last["tier"].astype(str), last["softliner_share"]))
+    totals = run.totals.iloc[-1]
+    start = run.totals["reserves_left"].iloc[0]
+    left = f"{totals['reserves_left'] / start:.0%} of reserves left" if start > 0 else "no reserves"
+    return (
+        f"After {int(totals['period'])} periods the pool is {totals['pool']:.0f}% of its pre-coup "
+        f"size and {share['all officers']:.0%} of officers are cut out (senior "
+        f"{share['senior']:.0%}, mid {share['mid']:.0%}, junior {share['junior']:.0%}); {left}."
+    )
+
+
+def spoils_panel() -> Panel:
+    """Sliders for boycott, sanctions, reserves, repression, protection of the top, periods."""
+    controls = {
+        "boycott": _slider(0.4, 0.0, 1.0, 0.05, "Boycott strength"),
+        "sanctions": _slider(0.3, 0.0, 1.0, 0.05, "Sanctions and exits"),
+        "reserves": _slider(1.5, 0.0, 4.0, 0.25, "Reserves (in pre-coup pools)"),
+        "repression": _slider(0.1, 0.0, 0.5, 0.05, "Repression spending (share of pool)"),
+        "protection": _slider(0.8, 0.0, 1.0, 0.1, "How far the top shields itself"),
+        "periods": _slider(12, 4, 24, 1, "Periods (quarters)", integer=True),
+    }
+    return Panel(
+        controls,
+        spoils_render,
+        spoils_caption,
+        is_model=True,
+        title="Spoils model: a shrinking pool of rents",
+    )
