@@ -1,0 +1,154 @@
+"""Properties of the absorption model: conservation, bounds, direction, determinism."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from defection.models.absorption import COLUMNS, absorption, summary
+
+# A spread of settings, including scarce and generous ones and a surge that stops.
+INFLOWS = [0, 150, 1000, [2000] * 6 + [0] * 18]
+SPEEDS = [0.05, 0.3, 1.0]
+CAPACITIES = [0, 100, 800, 5000]
+FUNDINGS = [0, 1000, 20000]
+SETTINGS = list(itertools.product(INFLOWS, SPEEDS, CAPACITIES, FUNDINGS))
+
+
+def _lost(**kw) -> float:
+    return float(absorption(**kw)["cumulative_lost"].iloc[-1])
+
+
+def test_columns_and_length():
+    run = absorption(inflow=500, months=7)
+    assert list(run.columns) == COLUMNS
+    assert len(run) == 7
+    assert run["month"].tolist() == list(range(1, 8))
+    assert len(absorption(inflow=[1, 2, 3], months=99)) == 3
+
+
+@pytest.mark.parametrize("inflow,speed,cap,fund", SETTINGS)
+def test_conservation_and_bounds(inflow, speed, cap, fund):
+    run = absorption(inflow=inflow, vetting_speed=speed, capacity=cap, funding=fund, months=24)
+    held = run["queue"] + run["registered"] + run["cumulative_lost"]
+    np.testing.assert_allclose(held, run["cumulative_inflow"], rtol=1e-9, atol=1e-6)
+    # Flow accounting month by month: the queue changes by inflow - vetted - gave_up.
+    prev_queue = run["queue"].shift(fill_value=0.0)
+    np.testing.assert_allclose(
+        run["queue"], prev_queue + run["inflow"] - run["vetted"] - run["gave_up"], atol=1e-6
+    )
+    numeric = run.drop(columns="month")
+    assert (numeric >= -1e-9).all().all()
+    assert (run["vetted"] <= cap + 1e-9).all()
+    assert (run["supported"] <= fund + 1e-9).all()
+    np.testing.assert_allclose(run["supported"] + run["unsupported"], run["registered"])
+    assert run["cumulative_lost"].is_monotonic_increasing
+
+
+def _grid_pairs(values):
+    return list(zip(values[:-1], values[1:]))
+
+
+@pytest.mark.parametrize("inflow", INFLOWS)
+def test_more_capacity_never_increases_losses(inflow):
+    for speed, fund in itertools.product(SPEEDS, FUNDINGS):
+        for low, high in _grid_pairs([0, 50, 100, 300, 800, 5000]):
+            a = _lost(inflow=inflow, vetting_speed=speed, capacity=low, funding=fund)
+            b = _lost(inflow=inflow, vetting_speed=speed, capacity=high, funding=fund)
+            assert b <= a + 1e-6, (inflow, speed, fund, low, high)
+
+
+@pytest.mark.parametrize("inflow", INFLOWS)
+def test_faster_vetting_never_increases_losses(inflow):
+    for cap, fund in itertools.product(CAPACITIES, FUNDINGS):
+        for low, high in _grid_pairs([0.0, 0.05, 0.2, 0.5, 0.9, 1.0]):
+            a = _lost(inflow=inflow, vetting_speed=low, capacity=cap, funding=fund)
+            b = _lost(inflow=inflow, vetting_speed=high, capacity=cap, funding=fund)
+            assert b <= a + 1e-6, (inflow, cap, fund, low, high)
+
+
+@pytest.mark.parametrize("inflow", INFLOWS)
+def test_more_funding_never_increases_losses(inflow):
+    for speed, cap in itertools.product(SPEEDS, CAPACITIES):
+        for low, high in _grid_pairs([0, 500, 1000, 3000, 20000]):
+            a = _lost(inflow=inflow, vetting_speed=speed, capacity=cap, funding=low)
+            b = _lost(inflow=inflow, vetting_speed=speed, capacity=cap, funding=high)
+            assert b <= a + 1e-6, (inflow, speed, cap, low, high)
+
+
+def test_more_inflow_never_shrinks_the_queue():
+    for speed, cap in itertools.product(SPEEDS, CAPACITIES):
+        previous = None
+        for inflow in [0, 100, 500, 1000, 3000]:
+            queue = absorption(inflow=inflow, vetting_speed=speed, capacity=cap)["queue"]
+            if previous is not None:
+                assert (queue >= previous - 1e-9).all(), (speed, cap, inflow)
+            previous = queue
+
+
+def test_direction_is_strict_somewhere():
+    """The sliders must matter: scarce settings lose more people than generous ones."""
+    scarce = _lost(inflow=1000, vetting_speed=0.1, capacity=100, funding=0)
+    generous = _lost(inflow=1000, vetting_speed=1.0, capacity=5000, funding=50000)
+    assert generous < scarce
+    assert generous == pytest.approx(0.0, abs=1e-9)
+    assert absorption(inflow=1000, capacity=0)["registered"].max() == 0
+
+
+def test_hand_computed_first_month():
+    run = absorption(inflow=1000, vetting_speed=0.5, capacity=300, funding=100, give_up=0.1,
+                     drift=0.05, months=1)
+    row = run.iloc[0]
+    assert row["vetted"] == pytest.approx(300)  # min(0.5 * 1000, 300)
+    assert row["gave_up"] == pytest.approx(70)  # 10 % of the 700 still waiting
+    assert row["queue"] == pytest.approx(630)
+    assert row["drifted"] == pytest.approx(10)  # 5 % of 300 - 100 unsupported
+    assert row["registered"] == pytest.approx(290)
+    assert row["supported"] == pytest.approx(100)
+
+
+def test_deterministic():
+    kw = dict(inflow=[300, 2500, 800, 0, 0, 1200], vetting_speed=0.37, capacity=420, funding=900)
+    pd.testing.assert_frame_equal(absorption(**kw), absorption(**kw))
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"vetting_speed": 1.5},
+        {"vetting_speed": -0.1},
+        {"give_up": 2},
+        {"drift": -1},
+        {"capacity": -5},
+        {"funding": float("nan")},
+        {"inflow": -1},
+        {"inflow": [10, -1]},
+        {"inflow": []},
+        {"months": 0},
+    ],
+)
+def test_rejects_bad_inputs(kw):
+    with pytest.raises(ValueError):
+        absorption(**kw)
+
+
+def test_summary():
+    s = summary(absorption(inflow=1000, months=10))
+    assert s["surrendered"] == pytest.approx(10000)
+    assert s["registered"] + s["waiting"] + s["lost"] == pytest.approx(10000)
+    assert 0 < s["share_lost"] < 1
+    assert summary(absorption(inflow=0, months=3))["share_lost"] == 0.0
+
+
+def test_direction_guarantee_needs_its_assumption():
+    """If registered people drift faster than waiting ones give up, vetting can raise losses.
+
+    This is why the docstring states ``drift <= give_up``: the model's direction is an
+    assumption, not a law of nature.
+    """
+    slow = _lost(inflow=1000, capacity=0, funding=0, give_up=0.01, drift=0.5)
+    fast = _lost(inflow=1000, capacity=1000, funding=0, give_up=0.01, drift=0.5)
+    assert fast > slow
