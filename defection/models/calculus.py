@@ -1,0 +1,236 @@
+"""A soldier's defection calculus: who in an imagined unit would leave, by rank.
+
+The idea comes from Kyed & Ah Lynn (2021), who find that decisions to defect mix moral,
+material, family-security and pragmatic reckonings, and that drivers and obstacles fall
+unevenly across ranks: lower ranks suffer the exploitation of the internal system, higher
+ranks have more to lose economically, and everyone weighs punishment and the safety of
+their family. The model turns that argument into arithmetic so a student can see how the
+pieces trade off. It illustrates an argument; it forecasts nothing.
+
+How it works
+------------
+A seeded unit of soldiers (default 1,000: 70% privates, 20% sergeants, 8% junior
+officers, 2% senior officers) gets personal traits drawn once:
+
+* ``moral``    - how much complicity in violence against civilians weighs on them (0-1);
+* ``family``   - how exposed their family is to reprisals (0-1; officers' families are
+                 better known to the army, so a little higher);
+* ``stake``    - the economic stake they lose by leaving (pay, promotion, pension,
+                 business access); small for privates, large for senior officers;
+* ``grievance``- exploitation inside the army (low pay, deductions, forced labour,
+                 beatings): highest for privates, none for senior officers;
+* ``taste``    - everything else (loyalty, ideology, habit, luck), a normal draw.
+
+Each soldier compares defecting with staying. With the five slider settings
+P (punishment risk), F (family risk), X (exit support), M (moral cost) and S (expected
+regime survival), all between 0 and 1, the advantage of defecting is::
+
+    gain = X * W_SUPPORT                       # help to escape and to live afterwards
+         + (1 - S) * W_FUTURE                  # a place on the winning side if the regime falls
+         - P * (1 - X / 2) * W_PUNISH          # capture x punishment; support halves capture
+         - F * family * W_FAMILY               # reprisals against the family
+         + M * moral * W_MORAL                 # the moral cost of staying complicit
+         + grievance                           # escaping exploitation
+         - S * stake                           # the stake, kept only if the regime survives
+         + taste - BASELINE
+
+and defects with probability ``1 / (1 + exp(-gain / SPREAD))``. The share defecting in a
+rank is the mean of those probabilities.
+
+Assumptions (change them and the picture changes): the weights are invented round
+numbers, not estimates; soldiers decide alone (no cascade - see ``models.cascade``);
+the regime's survival is one number everyone shares; punishment, family risk and moral
+cost are the same settings for every rank, but soldiers differ in how much they weigh.
+
+Because the traits are drawn once and each term moves every soldier's ``gain`` the same
+way, the model is monotone by construction: more punishment risk, family risk or
+expected regime survival never raises defection; more exit support or moral cost never
+lowers it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+#: Ranks from lowest to highest, as shown in charts.
+RANKS: tuple[str, ...] = ("private", "sergeant", "junior officer", "senior officer")
+#: Share of each rank in the imagined unit (a rough pyramid, not a Tatmadaw figure).
+RANK_SHARES: tuple[float, ...] = (0.70, 0.20, 0.08, 0.02)
+
+# Mean traits by rank, in the order of RANKS.
+STAKE_MEAN = np.array([0.15, 0.35, 0.9, 2.2])
+GRIEVANCE = np.array([0.45, 0.30, 0.10, 0.0])
+FAMILY_MEAN = np.array([0.50, 0.50, 0.60, 0.65])
+
+W_SUPPORT = 1.6
+W_FUTURE = 1.0
+W_PUNISH = 2.0
+W_FAMILY = 1.5
+W_MORAL = 2.2
+BASELINE = 1.45
+SPREAD = 0.4
+
+DEFAULTS = {
+    "punishment_risk": 0.6,
+    "family_risk": 0.6,
+    "exit_support": 0.3,
+    "moral_cost": 0.5,
+    "regime_survival": 0.7,
+}
+
+
+@lru_cache(maxsize=8)
+def _unit(n: int, seed: int) -> tuple[np.ndarray, ...]:
+    """Draw the unit once per (n, seed): rank index and the traits of every soldier."""
+    rng = np.random.default_rng(seed)
+    counts = np.floor(np.asarray(RANK_SHARES) * n).astype(int)
+    counts[0] += n - counts.sum()
+    rank = np.repeat(np.arange(len(RANKS)), counts)
+    moral = rng.beta(2.0, 2.0, n)
+    fam_mean = FAMILY_MEAN[rank]
+    family = rng.beta(4.0 * fam_mean, 4.0 * (1 - fam_mean))
+    stake = STAKE_MEAN[rank] * rng.lognormal(0.0, 0.35, n)
+    grievance = GRIEVANCE[rank] * rng.uniform(0.5, 1.5, n)
+    taste = rng.normal(0.0, 0.5, n)
+    arrays = (rank, moral, family, stake, grievance, taste)
+    for a in arrays:
+        a.setflags(write=False)
+    return arrays
+
+
+def simulate_unit(n: int = 1000, seed: int = 2021) -> pd.DataFrame:
+    """The imagined unit, one row per soldier, with the traits the calculus uses.
+
+    >>> unit = simulate_unit()
+    >>> unit.groupby("rank", observed=True)["stake"].mean().round(2)  # doctest: +SKIP
+    """
+    _check_n(n)
+    rank, moral, family, stake, grievance, taste = _unit(int(n), int(seed))
+    return pd.DataFrame(
+        {
+            "rank": pd.Categorical.from_codes(rank, categories=list(RANKS), ordered=True),
+            "moral": moral,
+            "family": family,
+            "stake": stake,
+            "grievance": grievance,
+            "taste": taste,
+        }
+    )
+
+
+def _check_n(n: int) -> None:
+    if int(n) < len(RANKS) * 10:
+        raise ValueError(f"n must be at least {len(RANKS) * 10} soldiers, got {n}")
+
+
+def _check_unit_interval(**values: float) -> None:
+    for name, value in values.items():
+        if not 0.0 <= float(value) <= 1.0:
+            raise ValueError(f"{name} must be between 0 and 1, got {value}")
+
+
+def defection_probability(
+    punishment_risk: float = DEFAULTS["punishment_risk"],
+    family_risk: float = DEFAULTS["family_risk"],
+    exit_support: float = DEFAULTS["exit_support"],
+    moral_cost: float = DEFAULTS["moral_cost"],
+    regime_survival: float = DEFAULTS["regime_survival"],
+    *,
+    stake_scale: float = 1.0,
+    n: int = 1000,
+    seed: int = 2021,
+) -> np.ndarray:
+    """Each soldier's probability of defecting (array of length ``n``, in rank order).
+
+    ``stake_scale`` multiplies every soldier's economic stake (1 = the default unit;
+    0 = a thought experiment in which nobody has anything material to lose).
+    """
+    _check_unit_interval(
+        punishment_risk=punishment_risk,
+        family_risk=family_risk,
+        exit_support=exit_support,
+        moral_cost=moral_cost,
+        regime_survival=regime_survival,
+    )
+    if stake_scale < 0:
+        raise ValueError(f"stake_scale must be 0 or more, got {stake_scale}")
+    _check_n(n)
+    _rank, moral, family, stake, grievance, taste = _unit(int(n), int(seed))
+    p, f, x, m, s = punishment_risk, family_risk, exit_support, moral_cost, regime_survival
+    gain = (
+        x * W_SUPPORT
+        + (1.0 - s) * W_FUTURE
+        - p * (1.0 - x / 2.0) * W_PUNISH
+        - f * family * W_FAMILY
+        + m * moral * W_MORAL
+        + grievance
+        - s * stake * stake_scale
+        + taste
+        - BASELINE
+    )
+    return 1.0 / (1.0 + np.exp(-gain / SPREAD))
+
+
+def calculus(
+    punishment_risk: float = DEFAULTS["punishment_risk"],
+    family_risk: float = DEFAULTS["family_risk"],
+    exit_support: float = DEFAULTS["exit_support"],
+    moral_cost: float = DEFAULTS["moral_cost"],
+    regime_survival: float = DEFAULTS["regime_survival"],
+    *,
+    stake_scale: float = 1.0,
+    n: int = 1000,
+    seed: int = 2021,
+) -> pd.DataFrame:
+    """Share of an imagined unit that would defect, by rank.
+
+    All five settings run from 0 to 1:
+
+    punishment_risk
+        How likely a defector is to be caught and punished (0 = never, 1 = almost surely).
+    family_risk
+        How likely the family is to suffer reprisals.
+    exit_support
+        How much help there is to escape and to live afterwards (defector groups, NUG
+        allowances, shelter in liberated areas). It also halves the risk of capture at 1.
+    moral_cost
+        How heavily complicity in violence against civilians weighs (the cost of staying).
+    regime_survival
+        How likely soldiers think the regime is to survive: it keeps the value of the
+        stake for those who stay and lowers the value of joining the other side.
+
+    Returns one row per rank with columns ``rank`` (ordered categorical), ``soldiers``,
+    ``share`` (0-1, the mean probability) and ``expected_defectors``.
+
+    >>> calculus().set_index("rank")["share"].round(3)  # doctest: +SKIP
+    """
+    prob = defection_probability(
+        punishment_risk,
+        family_risk,
+        exit_support,
+        moral_cost,
+        regime_survival,
+        stake_scale=stake_scale,
+        n=n,
+        seed=seed,
+    )
+    rank = _unit(int(n), int(seed))[0]
+    soldiers = np.bincount(rank, minlength=len(RANKS))
+    expected = np.bincount(rank, weights=prob, minlength=len(RANKS))
+    share = expected / np.maximum(soldiers, 1)
+    return pd.DataFrame(
+        {
+            "rank": pd.Categorical(list(RANKS), categories=list(RANKS), ordered=True),
+            "soldiers": soldiers.astype(int),
+            "share": share,
+            "expected_defectors": expected,
+        }
+    )
+
+
+def overall_share(result: pd.DataFrame) -> float:
+    """The share of the whole unit that would defect, from a ``calculus()`` result."""
+    return float(result["expected_defectors"].sum() / result["soldiers"].sum())

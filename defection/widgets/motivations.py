@@ -1,0 +1,164 @@
+"""Panels for lesson 3: the defection-calculus model and the explorer of dated counts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import ipywidgets as w
+import pandas as pd
+
+from defection.charts.motivations import calculus_bars, counts_timeline
+from defection.models import calculus as calc
+from defection.widgets.core import Panel
+
+_STYLE = {"description_width": "initial"}
+_LAYOUT = w.Layout(width="420px")
+
+
+def _slider(value: float, description: str) -> w.FloatSlider:
+    return w.FloatSlider(
+        value=value, min=0.0, max=1.0, step=0.05, description=description,
+        continuous_update=False, readout_format=".2f", style=_STYLE, layout=_LAYOUT,
+    )
+
+
+def calculus_caption(**settings: float) -> str:
+    """The sentence under the calculus chart: overall and per-rank shares."""
+    result = calc.calculus(**settings)
+    parts = "; ".join(
+        f"{r} {s:.0%}" for r, s in zip(result["rank"].astype(str), result["share"], strict=True)
+    )
+    return (
+        f"At these settings about {calc.overall_share(result):.0%} of this imagined unit of "
+        f"{int(result['soldiers'].sum()):,} would defect ({parts})."
+    )
+
+
+def calculus_render(**settings: float):
+    """Run the model and draw the bars (what the panel shows)."""
+    return calculus_bars(calc.calculus(**settings))
+
+
+def calculus_panel(**overrides: float) -> Panel:
+    """Sliders for the five settings of ``models.calculus`` wired to a bar chart by rank.
+
+    Keyword arguments set the starting values, e.g. ``calculus_panel(exit_support=0.8)``.
+    """
+    start = {**calc.DEFAULTS, **overrides}
+    labels = {
+        "punishment_risk": "Punishment risk (capture x penalty)",
+        "family_risk": "Risk to the family",
+        "exit_support": "Exit support (escape, shelter, allowances)",
+        "moral_cost": "Moral cost of staying complicit",
+        "regime_survival": "Expected regime survival",
+    }
+    controls = {name: _slider(start[name], label) for name, label in labels.items()}
+    return Panel(
+        controls,
+        render=calculus_render,
+        caption=calculus_caption,
+        is_model=True,
+        title="The defection calculus: who would leave an imagined unit?",
+    )
+
+
+# --- dated counts ---------------------------------------------------------------------
+
+MEASURES = ("all", "cumulative", "per_period", "per_day")
+
+
+def _months(counts: pd.DataFrame) -> list[tuple[str, pd.Timestamp]]:
+    dates = pd.to_datetime(counts["as_of"]).dropna()
+    start = dates.min().to_period("M") if len(dates) else pd.Period("2021-02", "M")
+    end = dates.max().to_period("M") if len(dates) else pd.Period("2026-01", "M")
+    return [(p.strftime("%b %Y"), p.to_timestamp()) for p in pd.period_range(start, end, freq="M")]
+
+
+def filter_counts(
+    counts: pd.DataFrame,
+    who_counted: Iterable[str] | None = None,
+    status: Iterable[str] | None = None,
+    claimant: Iterable[str] | None = None,
+    measure: str = "all",
+    dates: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+) -> pd.DataFrame:
+    """Rows of ``counts`` matching the selections (``None`` = no filter on that column).
+
+    ``dates`` is a (first month, last month) pair; the last month is included whole.
+    """
+    keep = pd.Series(True, index=counts.index)
+    for col, chosen in (("who_counted", who_counted), ("status", status), ("claimant", claimant)):
+        if chosen is not None:
+            keep &= counts[col].astype(str).isin([str(c) for c in chosen])
+    if measure != "all":
+        keep &= counts["measure"].astype(str) == measure
+    if dates is not None:
+        as_of = pd.to_datetime(counts["as_of"])
+        first, last = pd.Timestamp(dates[0]), pd.Timestamp(dates[1]) + pd.offsets.MonthEnd(0)
+        keep &= (as_of >= first) & (as_of <= last)
+    return counts.loc[keep.to_numpy()]
+
+
+def counts_caption(shown: pd.DataFrame) -> str:
+    """Caption for the counts explorer: how many claims, by whom, and a warning."""
+    if shown.empty:
+        return "No counts match these selections. Widen the dates or select more groups."
+    ver = shown["verification"].astype(str).value_counts()
+    mix = ", ".join(f"{n} {v}" for v, n in ver.items())
+    n, k = len(shown), shown["claimant"].nunique()
+    return (
+        f"{n} count{'s' if n != 1 else ''} from {k} claimant{'s' if k != 1 else ''} ({mix}). "
+        "Caution: these series overlap and count different people (soldiers, police or "
+        "both; defected, registered or surrendered; totals since the coup or counts for one "
+        "period), so they cannot be added up, and a claim is not a verified figure."
+    )
+
+
+def counts_panel(counts: pd.DataFrame | None = None) -> Panel:
+    """Explorer of dated defection counts: filter by group, status, claimant, measure, dates."""
+    if counts is None:
+        from defection import data
+
+        counts = data.load("defection_counts")
+    claimants = sorted(counts["claimant"].astype(str).unique().tolist())
+
+    def _multi(col: str, description: str, rows: int = 5) -> w.SelectMultiple:
+        options = sorted(counts[col].astype(str).unique().tolist())
+        return w.SelectMultiple(
+            options=options, value=tuple(options), description=description,
+            rows=min(rows, len(options)), style=_STYLE,
+        )
+
+    months = _months(counts)
+    controls = {
+        "dates": w.SelectionRangeSlider(
+            options=months, index=(0, len(months) - 1), description="Dates",
+            continuous_update=False, style=_STYLE, layout=w.Layout(width="560px"),
+        ),
+        "who_counted": _multi("who_counted", "Who was counted"),
+        "status": _multi("status", "Status"),
+        "claimant": _multi("claimant", "Claimant", rows=8),
+        "measure": w.Dropdown(
+            options=list(MEASURES), value="all", description="Measure", style=_STYLE
+        ),
+        "log_scale": w.Checkbox(
+            value=False, description="Log scale (for counts of very different sizes)", style=_STYLE
+        ),
+    }
+
+    def render(dates, who_counted, status, claimant, measure, log_scale):
+        shown = filter_counts(counts, who_counted, status, claimant, measure, dates)
+        end = pd.Timestamp(dates[1]) + pd.offsets.MonthEnd(0)
+        return counts_timeline(
+            shown,
+            log_scale=log_scale,
+            date_range=(pd.Timestamp(dates[0]), end),
+            claimants=claimants,
+        )
+
+    def caption(dates, who_counted, status, claimant, measure, log_scale):
+        return counts_caption(filter_counts(counts, who_counted, status, claimant, measure, dates))
+
+    return Panel(
+        controls, render=render, caption=caption, title="Dated defection counts, by claimant"
+    )

@@ -1,0 +1,119 @@
+"""Properties of the defection-calculus model (lesson 3): bounds, direction, determinism."""
+
+import numpy as np
+import pytest
+
+from defection.models import calculus as calc
+
+SETTINGS = ("punishment_risk", "family_risk", "exit_support", "moral_cost", "regime_survival")
+GRID = np.linspace(0.0, 1.0, 6)
+# +1: raising the setting never lowers defection; -1: never raises it.
+DIRECTION = {
+    "punishment_risk": -1,
+    "family_risk": -1,
+    "regime_survival": -1,
+    "exit_support": +1,
+    "moral_cost": +1,
+}
+
+
+def shares(**kw):
+    return calc.calculus(**kw)["share"].to_numpy()
+
+
+def test_shape_and_columns():
+    res = calc.calculus()
+    assert list(res["rank"].astype(str)) == list(calc.RANKS)
+    assert list(res.columns) == ["rank", "soldiers", "share", "expected_defectors"]
+    assert res["soldiers"].sum() == 1000
+    assert list(res["soldiers"]) == [700, 200, 80, 20]
+    np.testing.assert_allclose(res["expected_defectors"], res["share"] * res["soldiers"])
+
+
+@pytest.mark.parametrize("values", [(0, 0, 1, 1, 0), (1, 1, 0, 0, 1), (0.5,) * 5, (0.6, 0.6, 0.3, 0.5, 0.7)])
+def test_bounds(values):
+    s = shares(**dict(zip(SETTINGS, values)))
+    assert np.all((s >= 0) & (s <= 1))
+    p = calc.defection_probability(*values)
+    assert p.shape == (1000,) and np.all((p >= 0) & (p <= 1))
+
+
+def test_extremes_span_the_range():
+    assert shares(punishment_risk=0, family_risk=0, exit_support=1, moral_cost=1, regime_survival=0).min() > 0.9
+    assert shares(punishment_risk=1, family_risk=1, exit_support=0, moral_cost=0, regime_survival=1).max() < 0.01
+
+
+@pytest.mark.parametrize("name", SETTINGS)
+def test_direction_each_setting(name):
+    rng = np.random.default_rng(7)
+    for _ in range(15):
+        base = dict(zip(SETTINGS, rng.uniform(0, 1, len(SETTINGS))))
+        series = []
+        for v in GRID:
+            base[name] = float(v)
+            series.append(shares(**base))
+        diffs = np.diff(np.array(series), axis=0) * DIRECTION[name]
+        assert np.all(diffs >= -1e-12), (name, base)
+        # and it matters: moving the setting end to end changes something
+        assert np.abs(series[-1] - series[0]).max() > 1e-4
+
+
+def test_direction_per_soldier():
+    low = calc.defection_probability(exit_support=0.1)
+    high = calc.defection_probability(exit_support=0.9)
+    assert np.all(high >= low)
+
+
+def test_determinism_and_seed():
+    a = calc.calculus(seed=5)
+    b = calc.calculus(seed=5)
+    c = calc.calculus(seed=6)
+    assert a.equals(b)
+    assert not np.allclose(a["share"], c["share"])
+
+
+def test_unit_is_not_mutable_through_results():
+    unit = calc.simulate_unit()
+    unit.loc[0, "stake"] = 1e9
+    assert calc.simulate_unit().loc[0, "stake"] < 1e9
+
+
+def test_senior_stake_makes_defection_less_likely_at_defaults():
+    s = calc.calculus().set_index(calc.calculus()["rank"].astype(str))["share"]
+    assert s["senior officer"] < s["junior officer"] < s["sergeant"] < s["private"]
+    # the economic stake is what holds seniors back: remove it and the gap shrinks
+    no_stake = calc.calculus(stake_scale=0).set_index(calc.calculus()["rank"].astype(str))["share"]
+    assert no_stake["senior officer"] > 5 * s["senior officer"]
+    assert (s["private"] - s["senior officer"]) > (no_stake["private"] - no_stake["senior officer"])
+
+
+def test_stake_scale_direction():
+    a = shares(stake_scale=0.0)
+    b = shares(stake_scale=2.0)
+    assert np.all(a >= b)
+
+
+def test_senior_stake_largest_in_unit():
+    unit = calc.simulate_unit()
+    means = unit.groupby("rank", observed=True)["stake"].mean()
+    assert list(means.sort_values().index.astype(str)) == list(calc.RANKS)
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.5])
+def test_rejects_out_of_range(bad):
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        calc.calculus(moral_cost=bad)
+
+
+def test_rejects_tiny_unit_and_negative_stake():
+    with pytest.raises(ValueError, match="at least"):
+        calc.calculus(n=10)
+    with pytest.raises(ValueError, match="stake_scale"):
+        calc.calculus(stake_scale=-1)
+
+
+def test_overall_share_is_weighted_mean():
+    res = calc.calculus()
+    expected = (res["share"] * res["soldiers"]).sum() / res["soldiers"].sum()
+    assert calc.overall_share(res) == pytest.approx(expected)
+    assert 0 < calc.overall_share(res) < 0.5
