@@ -1,0 +1,91 @@
+"""Self-checks for the exercises: one ``Question`` per auto-checked answer, per lesson.
+
+How to write a lesson check module (``defection/checks/lessonNN.py``)::
+
+    \"\"\"Self-checks for lesson 01, regime cohesion.\"\"\"
+    from defection import data
+    from defection.checks import (
+        ChartQuestion, ChoiceQuestion, FrameQuestion, NumberQuestion, SetQuestion,
+        WrittenQuestion, register,
+    )
+
+    def _rate_with():                      # expected values are computed, never typed in
+        c = data.load("campaigns")
+        return float(c.loc[c["defect"] == 1, "success"].mean())
+
+    q1 = NumberQuestion(
+        "q1", variable="success_rate_with",
+        prompt="Share of campaigns with security-force defection that succeeded",
+        expected=_rate_with, rel_tol=1e-3,     # abs_tol=... too; math.isclose rules
+        hints=["Keep the rows where defect == 1.", "Then take the mean of 'success'."],
+        solution='success_rate_with = campaigns.loc[campaigns["defect"] == 1, "success"].mean()',
+        mistakes=[(lambda: 100 * _rate_with(), "Give a share between 0 and 1.")],
+        points=1,
+    )
+    q2 = ChoiceQuestion("q2", variable="answer_q2", prompt="...", options=["a", "b", "c"],
+                        expected="b", feedback={"a": "That confuses correlation with cause."})
+    q3 = SetQuestion("q3", variable="cases_with_defection", prompt="...",
+                     expected=lambda: sorted(...))           # order-free, case-insensitive
+    q4 = FrameQuestion("q4", variable="counts_by_claimant", prompt="...",
+                       expected=lambda: ..., check_index=True, ignore_row_order=False)
+    q5 = ChartQuestion("q5", variable="timeline_chart", prompt="...",
+                       mark="line", encodings={"x": "as_of:T", "y": "value:Q"},
+                       fields=["as_of", "value"])
+    w1 = WrittenQuestion("w1", prompt="Could defections end the dictatorship?",
+                         rubric="2 pts: uses evidence ...", model_answer="...", points=4)
+
+    QUESTIONS = register(q1, q2, q3, q4, q5, w1, lesson="01")
+
+In the solution notebook: ``from defection.checks.lesson01 import q1, q2, w1`` then, after
+the student's cell, a cell ``q1.check(success_rate_with)``; ``q1.hint()``; ``q1.solution()``.
+The variable named by ``variable=`` is what the grader reads from the executed notebook,
+so the exercise must keep that assignment (see ``defection.exercises``:
+``# BEGIN SOLUTION: success_rate_with = ...``). Written answers: see
+``defection.checks.core`` (cell metadata ``{"defection": {"answer": "w1"}}`` and a first
+line ``**Your answer (w1):**``).
+
+Test each module: the solution value must pass, plausible wrong values must fail without
+revealing the expected value, and ``...`` must give "not answered".
+"""
+
+from defection.checks.core import (
+    CORRECT,
+    INCORRECT,
+    NOT_ANSWERED,
+    RECORDED,
+    SELF_CHECK_NOTE,
+    ChartQuestion,
+    CheckResult,
+    ChoiceQuestion,
+    Feedback,
+    FrameQuestion,
+    KeywordQuestion,
+    NumberQuestion,
+    Question,
+    QuestionSet,
+    SetQuestion,
+    WrittenQuestion,
+    load_questions,
+    register,
+)
+
+__all__ = [
+    "CORRECT",
+    "INCORRECT",
+    "NOT_ANSWERED",
+    "RECORDED",
+    "SELF_CHECK_NOTE",
+    "ChartQuestion",
+    "CheckResult",
+    "ChoiceQuestion",
+    "Feedback",
+    "FrameQuestion",
+    "KeywordQuestion",
+    "NumberQuestion",
+    "Question",
+    "QuestionSet",
+    "SetQuestion",
+    "WrittenQuestion",
+    "load_questions",
+    "register",
+]
