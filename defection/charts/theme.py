@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 
 import altair as alt
+import pandas as pd
 
 #: Okabe & Ito (2008) colour-blind-safe palette, in the order charts use it.
 PALETTE = [
@@ -53,7 +54,7 @@ def _theme() -> dict:
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "grid": True, "gridOpacity": 0.4},
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
             "range": {"category": PALETTE, "ordinal": {"scheme": "viridis"}},
-            "mark": {"tooltip": True},
+            "mark": {"tooltip": True, "color": PALETTE[0]},
         }
     }
 
@@ -69,18 +70,35 @@ def setup() -> None:
     >>> import defection
     >>> defection.setup()
     """
-    alt.themes.register(THEME_NAME, _theme)
-    _ = alt.themes.enable(THEME_NAME)
+    alt.theme.register(THEME_NAME, enable=True)(_theme)
     if static_mode():
         _ = alt.renderers.enable("svg")
     else:
         _ = alt.renderers.enable("mimetype", embed_options={"renderer": "svg", "actions": False})
-    # Course tables are small; show them whole rather than elided.
-    alt.data_transformers.disable_max_rows()
-    import pandas as pd
-
+    # Course tables are small: inline them whole, as strict JSON (see json_safe_values).
+    _ = alt.data_transformers.enable("course")
     pd.set_option("display.max_rows", 80)
     pd.set_option("display.max_colwidth", 120)
+
+
+def _json_safe(value):
+    return None if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))) else value
+
+
+def json_safe_values(data):
+    """altair data transformer: inline rows as JSON that Jupyter can always send.
+
+    Under pandas 3, altair 5.5 writes missing text as NaN, which is not valid JSON; the
+    front end then never receives the chart and a widget's output hangs. Missing and
+    infinite values become null instead.
+    """
+    values = alt.to_values(data)
+    if "values" in values:
+        values["values"] = [{k: _json_safe(v) for k, v in row.items()} for row in values["values"]]
+    return values
+
+
+alt.data_transformers.register("course", json_safe_values)
 
 
 def finish(

@@ -15,6 +15,7 @@ from typing import Any
 
 import altair as alt
 import ipywidgets as widgets
+from IPython import get_ipython
 from IPython.display import Markdown, display
 
 from defection.charts.theme import static_mode
@@ -23,6 +24,33 @@ MODEL_DISCLAIMER = (
     "This is a teaching model: it illustrates an argument under stated assumptions. "
     "It forecasts nothing about Myanmar."
 )
+
+
+def _plain(value: Any) -> str:
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d") if getattr(value, "day", 1) != 1 else value.strftime("%b %Y")
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _setting(control: widgets.ValueWidget) -> str:
+    """A control's value as a reader would write it: 'all', 'Feb 2021 – Jan 2026', '0.4'."""
+    value = control.value
+    options = getattr(control, "options", None)
+    if isinstance(value, tuple):
+        labels = getattr(control, "label", None)
+        if isinstance(control, widgets.SelectionRangeSlider) and isinstance(labels, tuple):
+            return f"{labels[0]} – {labels[1]}"
+        if options is not None and len(value) == len(options) and len(value) > 1:
+            return "all"
+        if len(value) == 2 and not options:
+            return f"{_plain(value[0])} – {_plain(value[1])}"
+        return ", ".join(_plain(v) for v in value) or "none"
+    label = getattr(control, "label", None)
+    if isinstance(label, str):
+        return label
+    return _plain(value)
 
 
 class Panel:
@@ -102,8 +130,9 @@ class Panel:
         """Redraw the chart and caption for the current control values."""
         chart = self.chart()
         self.output.clear_output(wait=True)
-        with self.output:
-            display(chart)
+        if get_ipython() is not None:  # outside a kernel (scripts, benchmarks) there is nothing to draw on
+            with self.output:
+                display(chart)
         self.caption_html.value = f"<p>{html.escape(self.caption_text(chart))}</p>"
         self.redraws += 1
 
@@ -112,7 +141,10 @@ class Panel:
 
     def _ipython_display_(self) -> None:
         if static_mode():
-            settings = ", ".join(f"{k} = {v}" for k, v in self.values.items())
+            settings = "; ".join(
+                f"{(control.description or name).rstrip(':')}: {_setting(control)}"
+                for name, control in self.controls.items()
+            )
             heading = f"**{self.title}** " if self.title else ""
             display(Markdown(f"{heading}(printed at the default settings: {settings})"))
             chart = self.chart()
