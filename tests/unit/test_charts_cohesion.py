@@ -1,0 +1,149 @@
+"""Lesson 1 chart builders and panels: titles, descriptions, axes, tooltips, markers."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from defection.charts.cohesion import (
+    cascade_chart,
+    navco_rates_chart,
+    outcomes_chart,
+    threshold_chart,
+)
+from defection.comparative import navco_rates, outcomes_by_defection
+from defection.models.cascade import cascade, threshold_curve
+from defection.widgets.cohesion import (
+    cascade_caption,
+    cascade_panel,
+    cases_caption_text,
+    cases_panel,
+    cases_selection,
+)
+
+CASES = pd.DataFrame(
+    {
+        "case_id": ["a", "b", "c", "d"],
+        "country": ["Philippines", "China", "Bahrain", "Myanmar"],
+        "region": pd.Categorical(["Asia", "Asia", "Middle East & North Africa", "Asia"]),
+        "year": pd.array([1986, 1989, 2011, 2021], dtype="Int64"),
+        "method": pd.Categorical(["nonviolent", "nonviolent", "nonviolent", "mixed"]),
+        "sf_defection": pd.Categorical(["major", "none", "none", "partial"]),
+        "outcome": pd.Categorical(["ruler_fell", "ruler_survived", "ruler_survived", "ongoing"]),
+    }
+)
+
+
+def layers(spec):
+    return spec.get("layer", [spec])
+
+
+def test_cascade_chart_marks_the_tipping_point():
+    r = cascade(repression=0.3)
+    spec = cascade_chart(r).to_dict()
+    assert spec["title"]["text"] == "Defection cascade in a threshold model"
+    assert f"round {r.tipping_round}" in spec["description"]
+    marks = [l["mark"]["type"] for l in layers(spec)]
+    assert marks == ["line", "text"]
+    text = layers(spec)[1]
+    rows = spec["datasets"][text["data"]["name"]]
+    assert rows == [
+        {
+            "round": r.tipping_round,
+            "share": round(r.tipping_share, 4),
+            "label": f"● tipping point: round {r.tipping_round}, {r.tipping_share:.0%} out",
+        }
+    ]
+    line = layers(spec)[0]
+    assert line["encoding"]["x"]["title"] and line["encoding"]["y"]["title"]
+    assert line["encoding"]["tooltip"]
+    assert len(spec["datasets"][line["data"]["name"]]) == len(r.rounds)
+
+
+def test_cascade_chart_says_when_there_is_no_tipping_point():
+    r = cascade(repression=0.9)
+    spec = cascade_chart(r).to_dict()
+    assert "No cascade" in spec["description"]
+    text = layers(spec)[1]
+    (row,) = spec["datasets"][text["data"]["name"]]
+    assert row["label"].startswith("no tipping point")
+
+
+def test_threshold_chart():
+    spec = threshold_chart(threshold_curve(cascade())).to_dict()
+    assert spec["title"] and spec["description"]
+    assert len(layers(spec)) == 2
+
+
+def test_outcomes_chart_counts_every_case_and_lists_them():
+    table = outcomes_by_defection(CASES)
+    spec = outcomes_chart(table).to_dict()
+    assert "4 comparative cases" in spec["description"]
+    enc = spec["encoding"]
+    assert enc["x"]["title"] == "Number of cases" and enc["y"]["title"]
+    assert "ruler fell" in enc["color"]["scale"]["domain"]
+    assert any(t["field"] == "examples" for t in enc["tooltip"])
+    rows = next(iter(spec["datasets"].values()))
+    assert sum(r["cases"] for r in rows) == 4
+
+
+def test_outcomes_chart_with_no_cases_still_builds():
+    spec = outcomes_chart(outcomes_by_defection(CASES.iloc[0:0])).to_dict()
+    assert "0 comparative cases" in spec["description"]
+
+
+def test_navco_rates_chart():
+    df = pd.DataFrame(
+        {
+            "defect": [1, 1, 0, 0, 1, 0],
+            "success": [1, 0, 1, 0, 1, 0],
+            "nonviol": [1, 1, 1, 1, 0, 0],
+            "viol": [0, 0, 0, 0, 1, 1],
+        }
+    )
+    spec = navco_rates_chart(navco_rates(df)).to_dict()
+    assert spec["encoding"]["x"]["axis"]["format"] == "%"
+    assert spec["title"] and spec["description"]
+
+
+def test_cascade_panel_redraws_and_captions():
+    panel = cascade_panel()
+    assert panel.is_model and panel.redraws == 1
+    assert set(panel.values) == {"repression", "incentives", "exit_options", "spread", "population"}
+    before = panel.caption_text()
+    panel.controls["repression"].value = 0.2
+    assert panel.redraws == 2
+    assert panel.caption_text() != before and "Tipping point" in panel.caption_text()
+    assert "No tipping point" in cascade_caption(0.9, 0.0, 0.0, 0.2, 500)
+
+
+def test_cases_panel_filters_and_captions():
+    panel = cases_panel(CASES)
+    assert panel.controls["decades"].options == ("1980s", "2010s", "2020s")
+    assert "4 cases shown" in panel.caption_text()
+    assert "fell in 1 of 1" in panel.caption_text()
+    panel.controls["decades"].index = (1, 2)
+    assert "2 cases shown" in panel.caption_text()
+    assert panel.redraws == 2
+    shown = cases_selection(CASES, ["Asia"], ["nonviolent"], ("1980s", "2020s"))
+    assert list(shown["country"]) == ["Philippines", "China"]
+    assert cases_caption_text(CASES.iloc[0:0]).startswith("No case matches")
+
+
+@pytest.mark.parametrize("first", ["decades"])
+def test_first_control_of_cases_panel_is_a_slider(first):
+    # the browser test moves the first slider it finds
+    assert next(iter(cases_panel(CASES).controls)) == first
+
+
+@pytest.mark.parametrize("rep", [0.2, 0.45, 0.9])
+def test_chart_specs_are_strict_json(rep):
+    # NaN in a spec breaks Jupyter's message serialisation (the widget then hangs)
+    r = cascade(repression=rep)
+    charts = (
+        cascade_chart(r),
+        threshold_chart(threshold_curve(r)),
+        outcomes_chart(outcomes_by_defection(CASES)),
+    )
+    for chart in charts:
+        json.dumps(chart.to_dict(), allow_nan=False)
