@@ -1,0 +1,565 @@
+"""Scenario explorer: the course's four teaching models chained into one "what would it take?".
+
+This module adds no new theory. It feeds five scenario settings into the four models of
+lessons 1-4 (``cascade``, ``spoils``, ``calculus``, ``absorption``), passes results from
+one to the next in a fixed, documented order, and reports four indicators, each beside a
+stated threshold and with its own caveat. It illustrates how the arguments of the course
+fit together; it forecasts nothing about Myanmar.
+
+Settings (all between 0 and 1)
+------------------------------
+incentives
+    What the opposition offers a soldier who leaves: help to escape, allowances, rewards,
+    and credible guarantees of position, livelihood and amnesty (Kyed & Ah Lynn 2021;
+    Lee & McCarthy 2023 on concessions to softliners).
+economic_pressure
+    Boycotts of military businesses, foreign exits and sanctions (Lee & McCarthy 2023).
+battlefield_losses
+    How badly the army is losing: it lowers the regime's expected survival and sets the
+    size of the wave of surrenders (Kyed 2024, after Operation 1027).
+repression
+    Punishment of defectors and threats to their families, surveillance and confinement
+    (Kyed & Ah Lynn 2021).
+absorption
+    The resistance's capacity and funding to vet, shelter and support those who come over
+    (Kyed 2024 calls this a major difficulty because outside money is scarce).
+
+The chain, step by step (every constant below is invented for teaching, not estimated)
+-------------------------------------------------------------------------------------
+1. **Expected regime survival** (shared by everyone)::
+
+       survival = clip(0.85 - 0.5 * battlefield_losses - 0.2 * economic_pressure, 0.05, 0.95)
+
+   Idea: Kyed & Ah Lynn (2021) expect pragmatic soldiers to leave if the resistance looks
+   able to win. At 2021-like settings (losses 0.1, pressure 0.5) this gives 0.70, the
+   default of ``models.calculus``.
+2. **Spoils** (``models.spoils.simulate_spoils``): boycott = sanctions =
+   ``economic_pressure``; reserves, repression spending (0.1), the top's protection (0.8)
+   and the horizon (12 quarters) stay at the lesson-2 defaults. Outputs after the last
+   period: the share of *senior* officers cut out (softliners) and each tier's rent as a
+   share of its pre-coup entitlement.
+3. **Calculus** (``models.calculus.calculus``): punishment risk = family risk =
+   ``repression``; exit support = ``incentives``; moral cost stays at 0.5; expected
+   survival from step 1. The economic stake shrinks with the spoils: senior officers'
+   stake is scaled by the senior tier's remaining rent (step 2), everyone else's by the
+   rent left to all officers. Output: the share of each rank that would defect.
+4. **Cascade** (threshold model of ``models.cascade``, thresholds drawn with its
+   ``draw_thresholds``): the threshold mean comes from ``cascade.mean_threshold`` with
+   repression = ``repression``, incentives = ``incentives`` and exit options =
+   ``absorption`` (somewhere to go). The rank-and-file share from step 3 starts the
+   cascade as first movers who left for their own reasons; others follow once the share
+   out reaches their threshold. Output: the final share of the rank and file out.
+5. **Absorption** (``models.absorption.absorption``): a six-month wave of
+   ``2,000 * battlefield_losses`` surrenders a month (losses 0.5 gives about 1,000 a
+   month, the pace Kyed 2024 reports after Operation 1027), followed for 24 months in all.
+   Vetting capacity = ``100 + 1,900 * absorption`` cases a month (100 is roughly the pace
+   at which the NUG registered soldiers before 2024), funded places =
+   ``1,000 + 11,000 * absorption``. Output: surrendered, registered, still waiting and
+   lost (went back to the army, left or dropped out of reach).
+
+Indicators and the verdict
+--------------------------
+* ``senior_defection`` (calculus, senior officers) against ``SENIOR_THRESHOLD`` = 25 %;
+* ``senior_softliners`` (spoils, senior tier cut out) against ``SOFTLINER_THRESHOLD`` = 50 %;
+* ``rank_and_file_out`` (cascade) against ``cascade.MAJORITY`` = 50 %;
+* ``surrenderers_kept`` (absorption: registered or still waiting) against ``KEPT_THRESHOLD``
+  = 75 %.
+
+**"Split at the top?"** is *yes* only when the first two are both at or above their
+thresholds: enough senior officers would leave *and* enough of the senior tier has been
+cut out of the spoils to form a softliner faction. This follows Lee & McCarthy (2023): in
+the cases they compare, rulers fell after senior officers broke away, and softliners come
+from the "losers" of the spoils. The thresholds are a stated convention for discussion,
+not findings; move them (keyword arguments) and the verdict moves.
+
+What the chain ignores (on purpose, to stay readable)
+-----------------------------------------------------
+China's pressure on armed groups and its brokered ceasefires; the politics of the ethnic
+armed organisations and their own interests; the junta's election and the legitimacy it
+seeks; foreign funding and arms for either side; conscription refilling the ranks; the
+regime adapting its policy in response; feedback loops (defections weakening the army and
+so raising losses); and every difference between units, regions and years. Each model
+keeps its own assumptions (see their docstrings).
+
+Guarantees the unit tests check: shares stay in [0, 1]; more incentives never lower
+senior defection; more repression never raises it; more absorption never increases the
+number lost; the same inputs (and seed) always give the same result.
+
+>>> r = scenario(**PRESETS["2021 as it was"])
+>>> r.split_at_top
+False
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from defection.models import absorption as _absorption
+from defection.models import calculus as _calculus
+from defection.models import cascade as _cascade
+from defection.models import spoils as _spoils
+
+__all__ = [
+    "SETTINGS",
+    "PRESETS",
+    "PRESET_NOTES",
+    "SENIOR_THRESHOLD",
+    "SOFTLINER_THRESHOLD",
+    "KEPT_THRESHOLD",
+    "CAVEATS",
+    "IGNORES",
+    "ScenarioResult",
+    "expected_survival",
+    "spoils_step",
+    "absorption_step",
+    "scenario",
+    "preset_table",
+    "preset_report",
+]
+
+#: The five scenario settings, in the order the panel shows them.
+SETTINGS: tuple[str, ...] = (
+    "incentives",
+    "economic_pressure",
+    "battlefield_losses",
+    "repression",
+    "absorption",
+)
+
+#: Thresholds of the verdict (conventions for discussion, not findings).
+SENIOR_THRESHOLD = 0.25
+SOFTLINER_THRESHOLD = 0.50
+KEPT_THRESHOLD = 0.75
+
+# Step constants (invented, documented in the module docstring).
+SURVIVAL_BASE, SURVIVAL_LOSSES, SURVIVAL_PRESSURE = 0.85, 0.5, 0.2
+MORAL_COST = 0.5
+SPOILS_PERIODS = 12
+# lesson-2 defaults of ``simulate_spoils`` kept fixed here
+SPOILS_RESERVES, SPOILS_REPRESSION, SPOILS_PROTECTION, SPOILS_OFFICERS = 1.5, 0.1, 0.8, 400
+CALCULUS_UNIT = 1000
+CASCADE_SPREAD, CASCADE_POPULATION = 0.2, 1000
+MAX_INFLOW, WAVE_MONTHS, HORIZON = 2000.0, 6, 24
+CAPACITY_BASE, CAPACITY_RANGE = 100.0, 1900.0
+FUNDING_BASE, FUNDING_RANGE = 1000.0, 11000.0
+VETTING_SPEED = 0.5
+
+#: Named scenarios. The lesson justifies each value with sources.
+PRESETS: dict[str, dict[str, float]] = {
+    "2021 as it was": dict(
+        incentives=0.3,
+        economic_pressure=0.5,
+        battlefield_losses=0.1,
+        repression=0.7,
+        absorption=0.1,
+    ),
+    "After Operation 1027 (2024)": dict(
+        incentives=0.35,
+        economic_pressure=0.6,
+        battlefield_losses=0.6,
+        repression=0.75,
+        absorption=0.15,
+    ),
+    "2025: ceasefires and the election": dict(
+        incentives=0.3,
+        economic_pressure=0.6,
+        battlefield_losses=0.3,
+        repression=0.75,
+        absorption=0.15,
+    ),
+    "Strong external support": dict(
+        incentives=0.8,
+        economic_pressure=0.6,
+        battlefield_losses=0.6,
+        repression=0.75,
+        absorption=0.8,
+    ),
+    "Economic collapse": dict(
+        incentives=0.35,
+        economic_pressure=1.0,
+        battlefield_losses=0.6,
+        repression=0.75,
+        absorption=0.15,
+    ),
+    "Everything at once (hypothetical)": dict(
+        incentives=0.8,
+        economic_pressure=0.9,
+        battlefield_losses=0.8,
+        repression=0.5,
+        absorption=0.8,
+    ),
+}
+
+#: One line per preset saying what it stands for (the lesson gives the sources).
+PRESET_NOTES: dict[str, str] = {
+    "2021 as it was": (
+        "CDM, boycotts and first defector groups; few battlefield losses; little support."
+    ),
+    "After Operation 1027 (2024)": (
+        "mass surrenders and lost bases; conscription; support still thin."
+    ),
+    "2025: ceasefires and the election": (
+        "China-brokered truces, Lashio handed back, the junta's vote."
+    ),
+    "Strong external support": "as after 1027, plus credible guarantees and funded absorption.",
+    "Economic collapse": "as after 1027, with the economy and the regime's rents in free fall.",
+    "Everything at once (hypothetical)": "every condition the sources name, at the same time.",
+}
+
+#: One caveat per indicator (shown with its bar and in captions).
+CAVEATS: dict[str, str] = {
+    "senior_defection": (
+        "invented weights; no senior commander has broken with the junta, so nothing "
+        "calibrates this share"
+    ),
+    "senior_softliners": (
+        "being cut out of the spoils is not defecting: a softliner may hedge, leak or wait"
+    ),
+    "rank_and_file_out": (
+        "the cascade assumes every soldier sees the whole army; real units see little "
+        "and the regime controls information"
+    ),
+    "surrenderers_kept": (
+        "no source says how many surrendered soldiers went back; the leaving rates are guesses"
+    ),
+}
+
+#: What the whole chain leaves out (shown with every verdict).
+IGNORES = (
+    "China's pressure and brokered ceasefires, the armed groups' own politics, the "
+    "election, foreign funding and arms, conscription and feedback between the steps"
+)
+
+_LABELS = {
+    "senior_defection": "Senior officers who would defect",
+    "senior_softliners": "Senior officers cut out of the spoils",
+    "rank_and_file_out": "Rank and file out after the cascade",
+    "surrenderers_kept": "Surrendered soldiers kept by the resistance",
+}
+_MODELS = {
+    "senior_defection": "calculus",
+    "senior_softliners": "spoils",
+    "rank_and_file_out": "cascade",
+    "surrenderers_kept": "absorption",
+}
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """What :func:`scenario` returns.
+
+    ``indicators``: one row per indicator with columns indicator, label, model, value,
+    threshold, met (value >= threshold) and caveat.
+    ``ranks``: the calculus step, one row per rank (rank, share).
+    ``links``: every intermediate value passed between models (step, quantity, value,
+    feeds) so a reader can follow the chain.
+    ``absorbed``: end-of-run figures of the absorption step (surrendered, registered,
+    waiting, lost, share_lost).
+    """
+
+    settings: dict[str, float]
+    indicators: pd.DataFrame
+    absorbed: dict[str, float]
+    split_at_top: bool
+    mass_defection: bool
+    thresholds: dict[str, float]
+    rank_shares: tuple[float, ...]
+    steps: tuple[tuple[int, str, float, str], ...] = field(default=(), repr=False)
+
+    @property
+    def ranks(self) -> pd.DataFrame:
+        """Step 3: the share of each rank that would defect."""
+        return pd.DataFrame(
+            {
+                "rank": pd.Categorical(
+                    list(_calculus.RANKS), categories=list(_calculus.RANKS), ordered=True
+                ),
+                "share": list(self.rank_shares),
+            }
+        )
+
+    @property
+    def links(self) -> pd.DataFrame:
+        """Every value passed from one step to the next, in order."""
+        return pd.DataFrame(list(self.steps), columns=["step", "quantity", "value", "feeds"])
+
+    def value(self, indicator: str) -> float:
+        """The value of one indicator, e.g. ``result.value("senior_defection")``."""
+        row = self.indicators.loc[self.indicators["indicator"] == indicator, "value"]
+        if row.empty:
+            raise KeyError(f"no indicator {indicator!r}; choose from {list(_LABELS)}")
+        return float(row.iloc[0])
+
+    @property
+    def verdict(self) -> str:
+        """One sentence: split at the top or not, and why, in numbers."""
+        sd, ss = self.value("senior_defection"), self.value("senior_softliners")
+        t = self.thresholds
+        answer = "YES" if self.split_at_top else "NO"
+        return (
+            f"Split at the top? {answer}: senior officers defecting {sd:.0%} "
+            f"(threshold {t['senior_defection']:.0%}) and senior officers cut out of the "
+            f"spoils {ss:.0%} (threshold {t['senior_softliners']:.0%}); both must be met."
+        )
+
+    @property
+    def summary(self) -> str:
+        """The verdict plus the two other indicators, in plain words."""
+        a = self.absorbed
+        mass = "reached" if self.mass_defection else "not reached"
+        return (
+            f"{self.verdict} Mass defection {mass}: {self.value('rank_and_file_out'):.0%} "
+            f"of the rank and file out (threshold {self.thresholds['rank_and_file_out']:.0%}). "
+            f"Of {a['surrendered']:,.0f} surrendered soldiers, {a['registered']:,.0f} "
+            f"registered, {a['waiting']:,.0f} still waiting and {a['lost']:,.0f} lost "
+            f"(went back or left)."
+        )
+
+    @property
+    def caveats(self) -> str:
+        """Every caveat in one paragraph, for captions."""
+        parts = [f"{_SHORT[k]}: {v}" for k, v in CAVEATS.items()]
+        return "Caveats: " + "; ".join(parts) + f". The chain ignores {IGNORES}."
+
+
+_SHORT = {
+    "senior_defection": "senior defection",
+    "senior_softliners": "softliners",
+    "rank_and_file_out": "cascade",
+    "surrenderers_kept": "surrenders",
+}
+
+
+def _check(name: str, value: float) -> float:
+    value = float(value)
+    if not 0.0 <= value <= 1.0:  # also rejects NaN
+        raise ValueError(f"{name} must be between 0 and 1, got {value}")
+    return value
+
+
+def expected_survival(battlefield_losses: float, economic_pressure: float) -> float:
+    """Step 1: the regime's expected survival that every soldier shares (0.05-0.95).
+
+    >>> expected_survival(0.1, 0.5)
+    0.7
+    """
+    s = (
+        SURVIVAL_BASE
+        - SURVIVAL_LOSSES * battlefield_losses
+        - SURVIVAL_PRESSURE * economic_pressure
+    )
+    return round(float(np.clip(s, 0.05, 0.95)), 10)
+
+
+@lru_cache(maxsize=256)
+def spoils_step(economic_pressure: float, seed: int = 2021) -> tuple[float, float, float]:
+    """Step 2: (senior softliner share, senior rent left, all officers' rent left), last period.
+
+    The same numbers as ``simulate_spoils(boycott=p, sanctions=p, periods=12)`` at its
+    default reserves, repression spending and protection, computed for the last period
+    only (a unit test checks they agree). Cached: it depends on one setting.
+    """
+    path = _spoils.pool_path(
+        economic_pressure, economic_pressure, SPOILS_RESERVES, SPOILS_REPRESSION, SPOILS_PERIODS
+    )
+    officers = _spoils._population(SPOILS_OFFICERS, seed)
+    pool = np.array([float(path["pool"].iloc[-1])])
+    rents = _spoils.allocate(pool, officers, SPOILS_PROTECTION)[0]
+    ent = officers["entitlement"].to_numpy()
+    cut = rents < officers["reservation"].to_numpy() * ent - 1e-12
+    senior = (officers["tier"] == _spoils.TIERS[0]).to_numpy()
+    return (
+        float(cut[senior].mean()),
+        min(1.0, float(rents[senior].sum() / ent[senior].sum())),
+        min(1.0, float(rents.sum() / ent.sum())),
+    )
+
+
+@lru_cache(maxsize=256)
+def absorption_step(
+    battlefield_losses: float, absorption: float
+) -> tuple[tuple[str, float], ...]:
+    """Step 5: the absorption model's end-of-run summary for a six-month wave (cached)."""
+    inflow = np.where(np.arange(HORIZON) < WAVE_MONTHS, MAX_INFLOW * battlefield_losses, 0.0)
+    run = _absorption.absorption(
+        inflow=inflow,
+        vetting_speed=VETTING_SPEED,
+        capacity=CAPACITY_BASE + CAPACITY_RANGE * absorption,
+        funding=FUNDING_BASE + FUNDING_RANGE * absorption,
+    )
+    return tuple(_absorption.summary(run).items())
+
+
+def _cascade_from(first_movers: float, mean: float, seed: int) -> float:
+    """Step 4: final share out when ``first_movers`` leave first and others follow thresholds.
+
+    With ``m0`` soldiers out at the start, the number out after each round is the larger of
+    ``m0`` and the number whose threshold is at or below the share already out. The
+    process stops at the first count ``c >= m0`` where no one new is ready.
+    """
+    thresholds = _cascade.draw_thresholds(mean, CASCADE_SPREAD, CASCADE_POPULATION, seed)
+    n = thresholds.size
+    m0 = min(n, int(np.ceil(first_movers * n - 1e-9)))
+    counts = np.arange(m0, n + 1)
+    ready = np.searchsorted(thresholds, counts / n, side="right")
+    stop = np.flatnonzero(ready <= counts)
+    return float(counts[stop[0]] / n) if stop.size else 1.0
+
+
+def scenario(
+    incentives: float = 0.3,
+    economic_pressure: float = 0.5,
+    battlefield_losses: float = 0.1,
+    repression: float = 0.7,
+    absorption: float = 0.1,
+    *,
+    senior_threshold: float = SENIOR_THRESHOLD,
+    softliner_threshold: float = SOFTLINER_THRESHOLD,
+    kept_threshold: float = KEPT_THRESHOLD,
+    seed: int = 2021,
+) -> ScenarioResult:
+    """Run the five steps described in the module docstring and return the indicators.
+
+    All five settings run from 0 to 1; the defaults are the "2021 as it was" preset.
+
+    >>> r = scenario(incentives=0.8, absorption=0.8, battlefield_losses=0.6)
+    >>> 0.0 <= r.value("senior_defection") <= 1.0
+    True
+    """
+    x = _check("incentives", incentives)
+    p = _check("economic_pressure", economic_pressure)
+    b = _check("battlefield_losses", battlefield_losses)
+    r = _check("repression", repression)
+    a = _check("absorption", absorption)
+    thresholds = {
+        "senior_defection": _check("senior_threshold", senior_threshold),
+        "senior_softliners": _check("softliner_threshold", softliner_threshold),
+        "rank_and_file_out": float(_cascade.MAJORITY),
+        "surrenderers_kept": _check("kept_threshold", kept_threshold),
+    }
+    seed = int(seed)
+
+    # 1. expected survival, shared by every soldier
+    survival = expected_survival(b, p)
+
+    # 2. spoils: who is cut out, and how much of their rents is left
+    senior_soft, senior_rent, officer_rent = spoils_step(p, seed)
+
+    # 3. calculus: senior officers' stake scaled by their own rents, everyone else's by
+    #    the rents left to all officers
+    common = dict(
+        punishment_risk=r, family_risk=r, exit_support=x, moral_cost=MORAL_COST,
+        regime_survival=survival, n=CALCULUS_UNIT, seed=seed,
+    )
+    prob = _calculus.defection_probability(**common, stake_scale=officer_rent)
+    prob_top = _calculus.defection_probability(**common, stake_scale=senior_rent)
+    rank = _calculus._unit(CALCULUS_UNIT, seed)[0]
+    top = len(_calculus.RANKS) - 1
+    prob = np.where(rank == top, prob_top, prob)
+    soldiers = np.bincount(rank, minlength=top + 1)
+    shares = np.bincount(rank, weights=prob, minlength=top + 1) / np.maximum(soldiers, 1)
+    low = rank <= 1  # privates and sergeants
+    rank_and_file = float(prob[low].mean())
+
+    # 4. cascade: the calculus's rank-and-file defectors move first
+    mean = _cascade.mean_threshold(r, x, a)
+    out = _cascade_from(rank_and_file, mean, seed)
+
+    # 5. absorption of a wave of surrenders
+    absorbed = dict(absorption_step(b, a))
+    kept = 1.0 - absorbed["share_lost"] if absorbed["surrendered"] > 0 else 1.0
+
+    values = {
+        "senior_defection": float(shares[top]),
+        "senior_softliners": senior_soft,
+        "rank_and_file_out": out,
+        "surrenderers_kept": kept,
+    }
+    keys = list(_LABELS)
+    vals = np.clip(np.array([values[k] for k in keys], dtype=float), 0.0, 1.0)
+    limits = np.array([thresholds[k] for k in keys])
+    met = vals >= limits - 1e-12
+    indicators = pd.DataFrame(
+        {
+            "indicator": keys,
+            "label": [_LABELS[k] for k in keys],
+            "model": [_MODELS[k] for k in keys],
+            "value": vals,
+            "threshold": limits,
+            "met": met,
+            "caveat": [CAVEATS[k] for k in keys],
+        }
+    )
+    steps = (
+        (1, "expected regime survival", survival, "calculus"),
+        (2, "senior officers' rent left (share of entitlement)", senior_rent,
+         "calculus (senior stake)"),
+        (2, "all officers' rent left (share of entitlement)", officer_rent,
+         "calculus (other stakes)"),
+        (2, "senior officers cut out (softliners)", senior_soft, "verdict"),
+        (3, "rank-and-file share defecting (calculus)", rank_and_file, "cascade (first movers)"),
+        (3, "senior officers defecting (calculus)", float(shares[top]), "verdict"),
+        (4, "cascade mean threshold", mean, "cascade"),
+        (4, "rank and file out after the cascade", out, "verdict"),
+        (5, "surrenders per month during the wave", MAX_INFLOW * b, "absorption"),
+        (5, "vetting capacity (cases a month)", CAPACITY_BASE + CAPACITY_RANGE * a,
+         "absorption"),
+        (5, "funded support places", FUNDING_BASE + FUNDING_RANGE * a, "absorption"),
+        (5, "share of surrendered soldiers lost", absorbed["share_lost"], "verdict"),
+    )
+    return ScenarioResult(
+        settings=dict(
+            incentives=x, economic_pressure=p, battlefield_losses=b, repression=r, absorption=a
+        ),
+        indicators=indicators,
+        absorbed=absorbed,
+        split_at_top=bool(met[0] and met[1]),
+        mass_defection=bool(met[2]),
+        thresholds=thresholds,
+        rank_shares=tuple(float(v) for v in shares),
+        steps=steps,
+    )
+
+
+def preset_table(
+    presets: dict[str, dict[str, float]] | None = None, seed: int = 2021
+) -> pd.DataFrame:
+    """Every preset run through :func:`scenario`: one row per preset with the four values
+    and the two verdicts (``split_at_top``, ``mass_defection``)."""
+    rows = []
+    for name, values in (presets or PRESETS).items():
+        res = scenario(**values, seed=seed)
+        row = {"preset": name}
+        row.update(dict(zip(res.indicators["indicator"], res.indicators["value"], strict=True)))
+        row["lost"] = res.absorbed["lost"]
+        row["split_at_top"] = res.split_at_top
+        row["mass_defection"] = res.mass_defection
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def preset_report(presets: dict[str, dict[str, float]] | None = None, seed: int = 2021) -> str:
+    """The preset verdicts as a plain-text table (what the lesson prints and checks).
+
+    Columns: senior officers defecting, senior officers cut out of the spoils, rank and
+    file out after the cascade, surrendered soldiers kept, and the two verdicts.
+    """
+    table = preset_table(presets, seed)
+    width = max(len(str(p)) for p in table["preset"])
+    head = f"{'preset':<{width}}  senior  softl.  r&f out  kept  split?  mass?"
+    lines = [head, "-" * len(head)]
+    for row in table.itertuples(index=False):
+        lines.append(
+            f"{row.preset:<{width}}  {row.senior_defection:>6.0%}  {row.senior_softliners:>6.0%}  "
+            f"{row.rank_and_file_out:>7.0%}  {row.surrenderers_kept:>4.0%}  "
+            f"{'YES' if row.split_at_top else 'no':>6}  {'YES' if row.mass_defection else 'no':>5}"
+        )
+    lines.append(
+        f"thresholds: senior {SENIOR_THRESHOLD:.0%}, softliners {SOFTLINER_THRESHOLD:.0%}, "
+        f"rank and file {_cascade.MAJORITY:.0%}, kept {KEPT_THRESHOLD:.0%}"
+    )
+    return "\n".join(lines)
