@@ -1,0 +1,442 @@
+"""Checks of the checks for exercise set 03 (why soldiers defect)."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import math
+import shutil
+from pathlib import Path
+
+import altair as alt
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+
+from defection import coding, data
+from defection.checks import CORRECT, INCORRECT, NOT_ANSWERED, RECORDED
+from defection.checks import lesson03 as L
+from defection.checks.core import written_text
+from defection.models.calculus import calculus, overall_share
+from defection.sources import keys_in_text
+
+ROOT = Path(__file__).resolve().parents[2]
+SOLUTION = ROOT / "solutions" / "03_defection_motivations.ipynb"
+EXERCISE = ROOT / "exercises" / "03_defection_motivations.ipynb"
+QS = L.QUESTIONS
+
+
+def run_code_cells(path: Path) -> dict:
+    """Execute a notebook's code cells in order (no kernel); return the namespace."""
+    ns: dict = {"__name__": "__main__"}
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            exec(compile(cell.source, f"<{path.name}:{cell.get('id')}>", "exec"), ns)
+    return ns
+
+
+@pytest.fixture(scope="module")
+def solution_ns():
+    return run_code_cells(SOLUTION)
+
+
+@pytest.fixture(scope="module")
+def counts():
+    return data.load("defection_counts")
+
+
+def formats(x: float) -> list[str]:
+    """Ways an expected number could leak into a message."""
+    return [f"{x:.2f}", f"{x:.3f}", f"{x:.4f}", f"{100 * x:.1f}"]
+
+
+def embrace_pair(counts) -> pd.DataFrame:
+    keep = (
+        counts["claimant"].astype(str).str.contains("Embrace")
+        & (counts["who_counted"] == "soldiers")
+        & (counts["measure"] == "cumulative")
+    )
+    return counts[keep].sort_values("as_of")
+
+
+def reference_list() -> list[str]:
+    s = data.load("statements")
+    return [s.loc[s["statement_id"] == i, "reference_code"].iloc[0] for i in L.CODING_IDS]
+
+
+def plausible_wrong(counts) -> dict:
+    """At least two plausible wrong answers per auto question, computed from the data."""
+    pair = embrace_pair(counts)
+    (d0, v0), (d1, v1) = [(r.as_of, float(r.value)) for r in pair.itertuples()]
+    days = (d1 - d0).days
+    codebook = data.load("motivations")
+    obstacles = codebook[codebook["type"] == "obstacle"]
+    ref = reference_list()
+    second = list(L.SECOND_CODER)
+    run = calculus(**L.MODEL_SETTINGS).set_index("rank")
+    totals = counts[(counts["who_counted"] == "soldiers") & (counts["measure"] == "cumulative")]
+    base = alt.Chart(totals)
+    return {
+        "q1": [v1 / days, (v1 - v0) / 365, days / (v1 - v0), 100 * (v1 - v0) / days,
+               v1 / (d1 - pd.Timestamp("2021-02-01")).days],  # fmt: skip
+        "q2": ["a", "c", "d"],
+        "q3": [
+            counts["claimant_type"].value_counts(),
+            counts.groupby("claimant_type", observed=False).size().reset_index(name="figures"),
+            counts.groupby("claimant_type", observed=True)["value"].sum().reset_index(
+                name="figures"
+            ),
+            counts.groupby("claimant_type", observed=True).size().reset_index(name="count"),
+            counts.groupby("claimant", observed=True).size().reset_index(name="figures"),
+        ],
+        "q4": [
+            base.mark_line().encode(x="as_of:T", y="value:Q", color="claimant:N"),
+            base.mark_point().encode(x="as_of:T", y="value:Q", color="status:N"),
+            base.mark_bar().encode(x="claimant:N", y="value:Q"),
+            base.mark_point().encode(x="as_of:T", y="value:Q"),
+            base.mark_point().encode(x="value:Q", y="as_of:T", color="claimant:N"),
+        ],
+        "q5": [
+            sorted(obstacles["code"].astype(str)),
+            sorted(obstacles.loc[obstacles["immediacy"] == "immediate", "code"].astype(str)),
+            sorted(obstacles.loc[obstacles["immediacy"] == "structural", "label"].astype(str)),
+            "economic_ties",
+        ],
+        "q6": [1 - coding.agreement(second, ref), 100 * coding.agreement(second, ref),
+               coding.agreement(second, sorted(ref))],  # fmt: skip
+        "q7": [
+            coding.agreement(second, ref),
+            coding.chance_agreement(second, ref),
+            coding.agreement(second, ref) - coding.chance_agreement(second, ref),
+            coding.cohens_kappa(ref, ref),
+        ],
+        "q8": [
+            float(run.loc["private", "expected_defectors"]),
+            float(calculus().set_index("rank").loc["private", "share"]),
+            overall_share(run.reset_index()),
+            100 * float(run.loc["private", "share"]),
+        ],
+        "q9": [
+            float(run.loc["senior officer", "expected_defectors"]),
+            float(run.loc["junior officer", "share"]),
+            float(calculus().set_index("rank").loc["senior officer", "share"]),
+        ],
+        "q10": ["exit_support", "punishment_risk", "moral_cost", "family_risk"],
+    }
+
+
+# ------------------------------------------------------------------ the set as a whole
+
+
+def test_set_has_enough_questions_of_the_right_kinds():
+    kinds = {q.kind for q in QS.auto}
+    assert len(QS.auto) >= 6 and len(QS.written) >= 2
+    assert {"number", "choice", "set", "frame", "chart"} <= kinds
+    assert QS.lesson == "03"
+    for q in QS.auto:
+        assert 2 <= len(q.hints) <= 3, q.name
+        assert q.solution_code, q.name
+
+
+@pytest.mark.parametrize("q", QS.auto, ids=lambda q: q.name)
+def test_solution_value_passes(q, solution_ns):
+    assert q.variable in solution_ns, f"the solution notebook never defines {q.variable}"
+    result = q.evaluate(solution_ns[q.variable])
+    assert result.status == CORRECT, str(result)
+
+
+@pytest.mark.parametrize("q", QS.auto, ids=lambda q: q.name)
+def test_worked_solutions_run_and_pass(q, solution_ns):
+    """q.solution_code, run in the solution's namespace, gives a value that passes."""
+    ns = dict(solution_ns)
+    ns.pop(q.variable, None)
+    exec(compile(q.solution_code, f"<{q.name}.solution>", "exec"), ns)
+    assert q.evaluate(ns[q.variable]).status == CORRECT
+
+
+# ------------------------------------------------------------ expected values, by hand
+
+
+def test_daily_rate_from_the_two_embrace_totals(counts):
+    pair = embrace_pair(counts)
+    assert list(pair["count_id"]) == ["dc012", "dc018"]
+    assert pair["claimant"].astype(str).nunique() == 2  # why the exercise needs startswith
+    days = (pair["as_of"].iloc[1] - pair["as_of"].iloc[0]).days
+    rate = (float(pair["value"].iloc[1]) - float(pair["value"].iloc[0])) / days
+    assert math.isclose(L.q1.expected_value(), rate)
+    assert 0 < rate < 10
+    # counting both end days is accepted, a rate per 365 days is not
+    assert L.q1.evaluate(rate * days / (days + 1)).status == CORRECT
+    assert L.q1.evaluate(rate * days / 365).status == INCORRECT
+
+
+def test_query_with_text_date_finds_nothing_but_mask_does(counts):
+    """The pitfall the exercise warns about (pandas 3): keep the warning true."""
+    assert len(counts.query("as_of == '2021-12-01'")) == 0
+    assert len(counts[counts["as_of"] == pd.Timestamp("2021-12-01")]) >= 1
+
+
+def test_q2_rests_on_the_data(counts):
+    pair = embrace_pair(counts)
+    assert set(pair["qualifier"].astype(str)) == {"more_than", "about"}
+    assert set(pair["who_counted"].astype(str)) == {"soldiers"}  # so option c is wrong
+    assert pair["notes"].str.contains("Most left between").any()
+    days = (pair["as_of"].iloc[1] - pair["as_of"].iloc[0]).days
+    assert 12 * 30 < days < 14 * 31  # "about thirteen months"
+    assert L.q2.expected_value() == "b"
+
+
+def test_figures_by_type_counts_every_row_and_no_junta(counts):
+    got = L.q3.expected_value()
+    assert list(got.columns) == ["claimant_type", "figures"]
+    assert got["figures"].sum() == len(counts)
+    assert "junta" not in set(got["claimant_type"].astype(str))
+    assert "junta" in set(counts["claimant_type"].cat.categories)  # a type with no rows
+    # the row order a student gets after converting to text is accepted too
+    as_text = counts.assign(claimant_type=counts["claimant_type"].astype(str))
+    assert L.q3.evaluate(as_text.groupby("claimant_type").size().reset_index(name="figures")).passed
+
+
+def test_structural_obstacles_by_hand():
+    m = data.load("motivations")
+    rows = m[(m["type"] == "obstacle") & (m["immediacy"] == "structural")]
+    assert sorted(L.q5.expected_value()) == sorted(rows["code"].astype(str))
+    assert len(rows) >= 2 and len(m[m["type"] == "obstacle"]) > len(rows)
+    assert L.q5.evaluate(rows["code"].astype(str).str.upper().tolist()[::-1]).passed
+
+
+def test_coding_values_by_hand():
+    ref = reference_list()
+    second = list(L.SECOND_CODER)
+    p_o = sum(a == b for a, b in zip(second, ref)) / len(ref)
+    share = {k: ref.count(k) / len(ref) for k in set(ref)}
+    p_e = sum(share[k] * second.count(k) / len(second) for k in share)
+    assert math.isclose(L.q6.expected_value(), p_o)
+    assert math.isclose(L.q7.expected_value(), (p_o - p_e) / (1 - p_e))
+    assert 0 < L.q7.expected_value() < L.q6.expected_value() < 1
+
+
+def test_model_values_and_q10_by_hand():
+    run = calculus(**L.MODEL_SETTINGS).set_index("rank")["share"]
+    assert math.isclose(L.q8.expected_value(), run["private"])
+    assert math.isclose(L.q9.expected_value(), run["senior officer"])
+    assert L.q9.expected_value() < L.q8.expected_value()
+    rises = {}
+    for name, value in {"punishment_risk": 0.3, "family_risk": 0.3, "exit_support": 0.7,
+                        "moral_cost": 0.8, "regime_survival": 0.4}.items():  # fmt: skip
+        moved = calculus(**{**L.MODEL_SETTINGS, name: value}).set_index("rank")["share"]
+        rises[name] = (moved - run).to_dict()
+    senior = {k: v["senior officer"] for k, v in rises.items()}
+    private = {k: v["private"] for k, v in rises.items()}
+    assert L.q10.expected_value() == max(senior, key=senior.get)
+    # the notebook's "check the privates" contrast and q10's feedback rely on this
+    assert max(private, key=private.get) == "exit_support" != L.q10.expected_value()
+    assert all(v > 0 for v in senior.values())
+
+
+# ------------------------------------------------------------------ wrong answers, junk
+
+
+@pytest.mark.parametrize("name", [q.name for q in QS.auto])
+def test_plausible_wrong_answers_fail_without_revealing(name, counts):
+    q = QS.by_name(name)
+    expected = q.expected_value()
+    wrongs = plausible_wrong(counts)[name]
+    assert len(wrongs) >= 2
+    for wrong in wrongs:
+        result = q.evaluate(wrong)
+        assert result.status == INCORRECT, (name, wrong, str(result))
+        text = str(result)
+        assert len(result.message) > 20, text
+        if isinstance(expected, float):
+            for shown in formats(expected):
+                assert shown not in text, (name, shown, text)
+        if q.kind == "set":
+            for item in expected:
+                assert item not in text, (name, item, text)
+        if q.kind == "choice":
+            assert q.options[expected] not in text, text
+            if len(str(expected)) > 2:  # a one-letter key would match ordinary words
+                assert str(expected) not in text, text
+
+
+def test_targeted_mistake_messages(counts):
+    pair = embrace_pair(counts)
+    v0, v1 = (float(v) for v in pair["value"])
+    days = (pair["as_of"].iloc[1] - pair["as_of"].iloc[0]).days
+    assert "difference" in L.q1.evaluate(v1 / days).message
+    assert "per day" in L.q1.evaluate((v1 - v0) / (days / 30.44)).message
+    assert "observed=True" in L.q3.evaluate(
+        counts.groupby("claimant_type", observed=False).size().reset_index(name="figures")
+    ).message
+    assert "added up" in L.q3.evaluate(
+        counts.groupby("claimant_type", observed=True)["value"].sum().reset_index(name="figures")
+    ).message
+    assert "Series" in L.q3.evaluate(counts["claimant_type"].value_counts()).message
+    assert "IMMEDIATE" in L.q5.evaluate(["punishment_family", "isolation_information"]).message
+    ref, second = reference_list(), list(L.SECOND_CODER)
+    assert "100 times" in L.q6.evaluate(100 * coding.agreement(second, ref)).message
+    assert "chance" in L.q7.evaluate(coding.chance_agreement(second, ref)).message
+    assert "plain agreement" in L.q7.evaluate(coding.agreement(second, ref)).message
+    run = calculus(**L.MODEL_SETTINGS).set_index("rank")
+    defectors = float(run.loc["private", "expected_defectors"])
+    assert "number of soldiers" in L.q8.evaluate(defectors).message
+    assert "default" in L.q9.evaluate(
+        float(calculus().set_index("rank").loc["senior officer", "share"])
+    ).message
+    assert "privates" in L.q10.evaluate("exit_support").message
+    assert L.q10.evaluate("more exit support").status == INCORRECT  # labels work as answers
+    assert L.q10.evaluate("Lower expected regime survival").passed
+
+
+@pytest.mark.parametrize("q", QS.auto, ids=lambda q: q.name)
+def test_placeholder_is_not_answered(q):
+    assert q.evaluate(...).status == NOT_ANSWERED
+    assert q.check(...).status == NOT_ANSWERED
+
+
+def junk():
+    huge = pd.DataFrame(np.zeros((200_000, 3)), columns=["claimant_type", "figures", "x"])
+    wrong_chart = alt.Chart(pd.DataFrame({"a": [1, 2], "b": [3, 4]})).mark_arc().encode(theta="a:Q")
+    return [None, float("nan"), "abc", [], {}, b"x", pd.DataFrame(), huge, wrong_chart, object(),
+            float("inf"), True, pd.Series(dtype=float), {"mark": 3}, pd.NA, [None],
+            {"st05": ...}]  # fmt: skip
+
+
+@pytest.mark.parametrize("q", QS.auto, ids=lambda q: q.name)
+def test_junk_never_raises(q):
+    for value in junk():
+        result = q.evaluate(value)
+        assert result.status in (INCORRECT, NOT_ANSWERED), (q.name, type(value), str(result))
+        assert isinstance(result.message, str) and result.message
+
+
+# ------------------------------------------------------------------- written answers
+
+
+@pytest.mark.parametrize("w", QS.written, ids=lambda w: w.name)
+def test_written_blank_placeholder_and_real_answer(w):
+    header = f"**Your answer ({w.name}):**"
+    for blank in ("", "   ", "_Write your answer here._", "...", None, header):
+        assert w.evaluate(blank).status == NOT_ANSWERED
+    paragraph = (
+        "A defector changes sides, a deserter hides and a surrenderer gives up in battle; "
+        "mixing them inflates counts and confuses who should be vetted or held to account."
+    )
+    assert w.evaluate(paragraph).status == RECORDED
+    assert w.evaluate(f"**Your answer ({w.name}):**\n\n{paragraph}").status == RECORDED
+    assert w.rubric and w.model_answer and w.points > 0
+
+
+def written_cells(path: Path) -> dict:
+    nb = nbformat.read(path, as_version=4)
+    return {
+        c.metadata["defection"]["answer"]: c.source
+        for c in nb.cells
+        if c.cell_type == "markdown" and "answer" in c.metadata.get("defection", {})
+    }
+
+
+def test_written_cells_in_both_notebooks():
+    sol, ex = written_cells(SOLUTION), written_cells(EXERCISE)
+    assert set(sol) == set(ex) == {w.name for w in QS.written}
+    for w in QS.written:
+        assert sol[w.name].startswith(f"**Your answer ({w.name}):**")
+        assert ex[w.name].startswith(f"**Your answer ({w.name}):**")
+        assert QS.by_name(w.name).evaluate(sol[w.name]).status == RECORDED
+        assert QS.by_name(w.name).evaluate(ex[w.name]).status == NOT_ANSWERED
+        assert written_text(sol[w.name]) == w.model_answer
+
+
+def test_model_answers_and_notebook_cite_known_sources():
+    known = set(data.load("sources")["source_id"])
+    for w in QS.written:
+        keys = set(keys_in_text(w.model_answer))
+        assert keys and keys <= known, (w.name, keys - known)
+    nb = nbformat.read(SOLUTION, as_version=4)
+    prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    keys = set(keys_in_text(prose))
+    assert keys and keys <= known, keys - known
+
+
+# ------------------------------------------------------------------------- notebooks
+
+
+def _code(path: Path) -> str:
+    nb = nbformat.read(path, as_version=4)
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+
+
+def test_notebook_states_the_same_inputs_as_the_checks():
+    """The second coder and the model settings are typed in the notebook for students
+    to read; they must be the ones the checks use."""
+    ns: dict = {}
+    nb = nbformat.read(SOLUTION, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.source.startswith(("second_coder =", "settings =")):
+            exec(cell.source, {"dict": dict}, ns)
+        if cell.cell_type == "code" and cell.source.startswith("five ="):
+            ns["five"] = ast.literal_eval(cell.source.splitlines()[0].split("=", 1)[1].strip())
+    assert ns["second_coder"] == list(L.SECOND_CODER)
+    assert ns["settings"] == L.MODEL_SETTINGS
+    assert ns["five"] == list(L.CODING_IDS)
+
+
+def test_solution_codes_freely_with_the_reference(solution_ns):
+    assert solution_ns["my_codes"] == dict(zip(L.CODING_IDS, reference_list(), strict=True))
+
+
+def test_exercise_keeps_every_variable_as_placeholder():
+    text = _code(EXERCISE)
+    assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text
+    for q in QS.auto:
+        assert f"{q.variable} = ..." in text, q.variable
+        assert f"{q.name}.check({q.variable})" in text
+    assert 'my_codes = {"st05": ...' in text
+
+
+def test_exercise_code_runs_and_answers_nothing():
+    ns = run_code_cells(EXERCISE)  # raises if any cell fails without answers
+    for q in QS.auto:
+        assert ns[q.variable] is Ellipsis
+        assert q.evaluate(ns[q.variable]).status == NOT_ANSWERED
+
+
+def test_notebook_layout():
+    nb = nbformat.read(SOLUTION, as_version=4)
+    first = nb.cells[0]
+    assert first.cell_type == "markdown"
+    assert first.source.startswith("# Exercise set 03 — Why soldiers defect")
+    assert "Estimated time:" in first.source
+    assert nb.cells[1].source == "import defection\ndefection.setup()"
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    for cell in nb.cells:
+        assert "nbval-check-output" not in cell.metadata.get("tags", [])
+        if cell.cell_type == "code":
+            assert not cell.get("outputs") and cell.get("execution_count") is None
+
+
+@pytest.mark.slow
+def test_grading_solution_full_marks_exercise_zero(tmp_path):
+    from defection.grade import grade
+
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    shutil.copy(SOLUTION, subs / "alice__03_defection_motivations.ipynb")
+    shutil.copy(EXERCISE, subs / "bob__03_defection_motivations.ipynb")
+    rows = grade(subs, tmp_path / "out" / "gradebook.csv", timeout=300, cell_timeout=120,
+                 progress=lambda msg: None)  # fmt: skip
+    by_student = {r.student: r for r in rows}
+    alice, bob = by_student["alice"], by_student["bob"]
+    assert alice.maximum == QS.max_points == bob.maximum
+    assert alice.total == alice.maximum, (alice.scores, alice.notes)
+    assert bob.total == 0 and bob.graded, (bob.scores, bob.notes)
+    for w in QS.written:
+        assert alice.scores[w.name] == "recorded"
+        assert bob.scores[w.name] != "recorded"
+    with open(tmp_path / "out" / "gradebook.csv", newline="", encoding="utf-8") as fh:
+        table = {r["student"]: r for r in csv.DictReader(fh)}
+    assert table["alice"]["total"] == table["alice"]["max"]
+    assert table["bob"]["total"] == "0"
