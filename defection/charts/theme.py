@@ -85,12 +85,13 @@ def _json_safe(value):
     return None if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))) else value
 
 
-def json_safe_values(data):
+def json_safe_values(data, **_options):
     """altair data transformer: inline rows as JSON that Jupyter can always send.
 
     Under pandas 3, altair 5.5 writes missing text as NaN, which is not valid JSON; the
     front end then never receives the chart and a widget's output hangs. Missing and
-    infinite values become null instead.
+    infinite values become null instead. Options such as ``max_rows`` are accepted and
+    ignored: course tables are small and always inlined whole.
     """
     values = alt.to_values(data)
     if "values" in values:

@@ -55,3 +55,12 @@ def test_missing_text_never_reaches_the_spec_as_nan():
 def test_finish_requires_title_and_description():
     with pytest.raises(ValueError):
         finish(alt.Chart(pd.DataFrame({"a": [1]})).mark_point(), title="", description="x")
+
+
+def test_course_transformer_accepts_altair_options():
+    import defection
+
+    defection.setup()
+    chart = alt.Chart(pd.DataFrame({"a": [1, 2]})).mark_bar().encode(x="a:Q")
+    with alt.data_transformers.enable(max_rows=None):
+        assert chart.to_dict(validate=False)["datasets"]
