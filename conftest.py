@@ -39,6 +39,12 @@ def repo_root() -> Path:
 # tests/key_figures.json (recorded by ``python tests/key_figures.py``), and nbval compares.
 
 import json  # noqa: E402
+import sys  # noqa: E402
+
+# Under xdist the controller loads only this conftest, so the browser test's summary
+# (which notebooks ran in chromium, where the screenshots are) is registered here.
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+from browser_summary import pytest_terminal_summary  # noqa: E402,F401
 
 KEY_FIGURES = ROOT / "tests" / "key_figures.json"
 

@@ -1,0 +1,91 @@
+"""Fixtures for the real-browser test: one JupyterLab server and one chromium per session.
+
+The server is always stopped (kernels shut down through /api/sessions, then terminate,
+then kill), whatever happens in the tests. The terminal summary says which lessons ran
+in the browser and where the screenshots are, so a CI log shows the test ran rather
+than skipped.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+if str(Path(__file__).parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).parent))
+import browser_helpers as bh  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """/usr/bin/chromium, or skip (outside CI) / fail (CI=true) with how to install it."""
+    problem = bh.chromium_problem(bh.CHROMIUM)
+    if problem is not None:
+        action, message = problem
+        if action == "fail":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return bh.CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def lab_root() -> Path:
+    """Folder JupyterLab serves: the repository, or $BROWSER_ROOT while developing."""
+    return bh.lessons_root()
+
+
+@pytest.fixture(scope="session")
+def lab_server(chromium_path, lab_root):
+    """A JupyterLab server for the whole session; always stopped at the end."""
+    server = bh.LabServer(lab_root)
+    try:
+        server.start()
+    except RuntimeError as exc:
+        server.cleanup()
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        yield server
+    finally:
+        server.stop()
+        server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def lab_browser(chromium_path):
+    """Headless Debian chromium driven by Playwright (never `playwright install`)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # same rule as a missing chromium: skip at home, fail in CI
+        message = (
+            "the Python package 'playwright' is not installed (pip install -r requirements.txt)"
+        )
+        if bh.in_ci():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=chromium_path, args=bh.CHROMIUM_ARGS, headless=True
+        )
+        # One context for the session: JupyterLab's static files are cached after the
+        # first notebook, which saves a few seconds per notebook.
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        try:
+            yield context
+        finally:
+            context.close()
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    folder = bh.screenshots_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+# The summary hook lives in browser_summary.py so that tests/conftest.py can import it too:
+# under pytest-xdist the controller loads only conftests on the initial paths, not this one.
+from browser_summary import pytest_terminal_summary  # noqa: E402,F401
