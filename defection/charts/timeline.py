@@ -13,7 +13,7 @@ import pandas as pd
 
 from defection.charts.theme import CATEGORY_COLORS, finish
 
-_SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "wedge", "stroke"]
+_SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-right", "triangle-left"]
 
 
 def filter_events(
