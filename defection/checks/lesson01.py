@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from defection import comparative, data
+from defection.checks import common
 from defection.checks import (
     ChartQuestion,
     ChoiceQuestion,
@@ -113,7 +114,7 @@ def _disagreements(
 def _run(**changes):
     from defection.models.cascade import cascade
 
-    return cascade(**{**RUN_SETTINGS, **changes})
+    return common.run_with(cascade, RUN_SETTINGS, **changes)
 
 
 def _final_share(**changes) -> float:
@@ -121,10 +122,11 @@ def _final_share(**changes) -> float:
 
 
 def _lowest_stalling(exit_options: float = EXIT_OPTIONS_Q10) -> float:
-    for rep in sorted(REPRESSION_OPTIONS):
-        if not _run(repression=rep, exit_options=exit_options).tipped:
-            return float(rep)
-    raise ValueError("the cascade tips at every repression level in the options")
+    return common.smallest_option(
+        REPRESSION_OPTIONS,
+        lambda rep: not _run(repression=rep, exit_options=exit_options).tipped,
+        "the cascade tips at every repression level in the options",
+    )
 
 
 def _highest_tipping(exit_options: float = EXIT_OPTIONS_Q10) -> float:

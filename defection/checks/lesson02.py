@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from defection import data
+from defection.checks import common
 from defection.checks import (
     ChartQuestion,
     ChoiceQuestion,
@@ -120,7 +121,7 @@ def _military_buyers():
 def _spoils(**changes):
     from defection.models.spoils import simulate_spoils
 
-    return simulate_spoils(**{**SPOILS_SETTINGS, **changes})
+    return common.run_with(simulate_spoils, SPOILS_SETTINGS, **changes)
 
 
 def _final_share(**changes) -> float:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from defection import coding, data
+from defection.checks import common
 from defection.checks import (
     ChartQuestion,
     ChoiceQuestion,
@@ -143,7 +144,7 @@ def _second_kappa() -> float:
 def _run(**changes):
     from defection.models.calculus import calculus
 
-    return calculus(**{**MODEL_SETTINGS, **changes}).set_index("rank")
+    return common.run_with(calculus, MODEL_SETTINGS, **changes).set_index("rank")
 
 
 def _share(rank: str, **changes) -> float:

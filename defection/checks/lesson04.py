@@ -14,6 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from defection import data
+from defection.checks import common
 from defection.checks import (
     ChartQuestion,
     ChoiceQuestion,
@@ -62,8 +63,7 @@ def _counts() -> pd.DataFrame:
 
 
 def _row(count_id: str) -> pd.Series:
-    c = _counts()
-    return c[c["count_id"] == count_id].iloc[0]
+    return common.row("defection_counts", "count_id", count_id)
 
 
 def _days(count_id: str, inclusive: bool = False) -> int:
@@ -123,7 +123,7 @@ def _big_regions(threshold: float = REGION_THRESHOLD) -> list[str]:
 def _run(**changes) -> pd.DataFrame:
     from defection.models.absorption import absorption
 
-    return absorption(**{**RUN_SETTINGS, **changes})
+    return common.run_with(absorption, RUN_SETTINGS, **changes)
 
 
 def _lost(**changes) -> float:
@@ -135,10 +135,11 @@ def _last(column: str, **changes) -> float:
 
 
 def _smallest_capacity(limit: float = LOST_LIMIT) -> float:
-    for cap in sorted(CAPACITY_OPTIONS):
-        if _lost(capacity=cap, funding=CAPACITY_FUNDING) < limit:
-            return float(cap)
-    raise ValueError("no capacity in the options keeps the loss under the limit")
+    return common.smallest_option(
+        CAPACITY_OPTIONS,
+        lambda cap: _lost(capacity=cap, funding=CAPACITY_FUNDING) < limit,
+        "no capacity in the options keeps the loss under the limit",
+    )
 
 
 def _why_capacity_stops_mattering() -> str:

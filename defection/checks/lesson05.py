@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from defection import data
+from defection.checks import common
 from defection.checks import (
     ChartQuestion,
     ChoiceQuestion,
@@ -54,7 +54,7 @@ def _presets() -> dict[str, dict[str, float]]:
 def _run(preset: str, **changes: float):
     from defection.models.scenario import scenario
 
-    return scenario(**{**_presets()[preset], **changes})
+    return common.run_with(scenario, _presets()[preset], **changes)
 
 
 def _indicator(preset: str, indicator: str) -> float:
@@ -108,8 +108,7 @@ def _either_condition_presets() -> list[str]:
 
 
 def _value(table: str, id_column: str, row_id: str, column: str) -> float:
-    df = data.load(table)
-    return float(df.loc[df[id_column] == row_id, column].iloc[0])
+    return common.cell(table, id_column, row_id, column)
 
 
 def _record_share(strength_column: str = "low") -> float:
@@ -128,10 +127,11 @@ def _turns_on(value: float, flag: str = "split_at_top") -> bool:
 
 
 def _smallest_setting(flag: str = "split_at_top") -> float:
-    for value in sorted(SENSITIVITY_OPTIONS):
-        if _turns_on(value, flag):
-            return float(value)
-    raise ValueError("no option in the list turns the indicator on")
+    return common.smallest_option(
+        SENSITIVITY_OPTIONS,
+        lambda value: _turns_on(value, flag),
+        "no option in the list turns the indicator on",
+    )
 
 
 def _option_below() -> float:

@@ -1,54 +1,34 @@
-"""Checks of the checks for exercise set 02 (the military economy)."""
+"""Checks of the checks for exercise set 02 (the military economy).
+
+The battery every set shares lives in check_harness.py; this file adds what is Lesson 2's.
+"""
 
 from __future__ import annotations
 
-import csv
 import math
-import shutil
-from pathlib import Path
 
 import altair as alt
-import nbformat
-import numpy as np
-import pandas as pd
+import check_harness as H
 import pytest
 
 from defection import data
-from defection.checks import CORRECT, INCORRECT, NOT_ANSWERED, RECORDED
 from defection.checks import lesson02 as L
-from defection.checks.core import written_text
 from defection.models.spoils import simulate_spoils
-from defection.sources import keys_in_text
 
-ROOT = Path(__file__).resolve().parents[2]
-SOLUTION = ROOT / "solutions" / "02_military_economy.ipynb"
-EXERCISE = ROOT / "exercises" / "02_military_economy.ipynb"
+STEM = "02_military_economy.ipynb"
 QS = L.QUESTIONS
-
-
-def run_solution_code() -> dict:
-    """Execute the solution notebook's code cells in order; return the namespace."""
-    ns: dict = {"__name__": "__main__"}
-    nb = nbformat.read(SOLUTION, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            exec(compile(cell.source, f"<{SOLUTION.name}:{cell.get('id')}>", "exec"), ns)
-    return ns
+AUTO = QS.auto
+WITH_MISTAKES = [q for q in AUTO if q.mistakes]
 
 
 @pytest.fixture(scope="module")
 def solution_ns():
-    return run_solution_code()
+    return H.run_code_cells(H.solution_path(STEM))
 
 
 @pytest.fixture(scope="module")
 def eco():
     return data.load("economy")
-
-
-def formats(x: float) -> list[str]:
-    """Ways an expected number could leak into a message."""
-    return [f"{x:.2f}", f"{x:.3f}", f"{x:.4f}", f"{100 * x:.1f}"]
 
 
 def plausible_wrong(eco) -> dict:
@@ -100,20 +80,16 @@ def plausible_wrong(eco) -> dict:
     }
 
 
-def test_set_has_enough_questions_of_the_right_kinds():
-    kinds = {q.kind for q in QS.auto}
-    assert len(QS.auto) >= 6 and len(QS.written) >= 2
-    assert {"number", "choice", "set", "frame", "chart"} <= kinds
-    for q in QS.auto:
-        assert 2 <= len(q.hints) <= 3, q.name
-        assert q.solution_code, q.name
+# --------------------------------------------------------------------------- the set
 
 
-@pytest.mark.parametrize("q", QS.auto, ids=lambda q: q.name)
-def test_solution_value_passes(q, solution_ns):
-    assert q.variable in solution_ns, f"the solution notebook never defines {q.variable}"
-    result = q.evaluate(solution_ns[q.variable])
-    assert result.status == CORRECT, str(result)
+def test_question_set_shape():
+    H.assert_question_set_shape(QS, "02")
+
+
+@pytest.mark.parametrize("q", AUTO, ids=H.ids(AUTO))
+def test_solution_passes(q, solution_ns):
+    H.assert_solution_passes(q, solution_ns)
 
 
 def test_own_computations_agree_with_expected(eco):
@@ -132,25 +108,22 @@ def test_own_computations_agree_with_expected(eco):
     assert (bigger < share) == (L.q10.expected_value() == "a")
 
 
-@pytest.mark.parametrize("name", [q.name for q in QS.auto])
-def test_plausible_wrong_answers_fail_without_revealing(name, eco):
-    q = QS.by_name(name)
-    expected = q.expected_value()
-    wrongs = plausible_wrong(eco)[name]
-    assert len(wrongs) >= 2
-    for wrong in wrongs:
-        result = q.evaluate(wrong)
-        assert result.status == INCORRECT, (name, wrong, str(result))
-        text = str(result)
-        assert len(result.message) > 20, text
-        if isinstance(expected, float):
-            for shown in formats(expected):
-                assert shown not in text, (name, shown, text)
-        if q.kind == "set":
-            for item in expected:
-                assert item not in text, (name, item, text)
-        if q.kind == "choice":
-            assert q.options[expected] not in text, text
+@pytest.mark.parametrize("q", AUTO, ids=H.ids(AUTO))
+def test_placeholder_is_not_answered(q):
+    H.assert_not_answered(q)
+
+
+# --------------------------------------------------------------------------- wrong answers
+
+
+@pytest.mark.parametrize("q", AUTO, ids=H.ids(AUTO))
+def test_plausible_wrong_answers_fail_without_revealing(q, eco):
+    H.assert_all_fail_without_revealing(q, plausible_wrong(eco)[q.name])
+
+
+@pytest.mark.parametrize("q", WITH_MISTAKES, ids=H.ids(WITH_MISTAKES))
+def test_every_mistake_gets_its_own_feedback(q):
+    H.assert_mistakes_get_their_own_feedback(q)
 
 
 def test_targeted_mistake_messages(eco):
@@ -167,95 +140,46 @@ def test_targeted_mistake_messages(eco):
     assert "Series" in L.q4.evaluate(eco["kind"].value_counts()).message
 
 
-@pytest.mark.parametrize("q", QS.auto, ids=lambda q: q.name)
-def test_placeholder_is_not_answered(q):
-    assert q.evaluate(...).status == NOT_ANSWERED
-    assert q.check(...).status == NOT_ANSWERED
-
-
-def junk():
-    huge = pd.DataFrame(np.zeros((200_000, 3)), columns=["kind", "rows", "x"])
-    frame = pd.DataFrame({"a": [1, 2], "b": [3, 4]})
-    wrong_chart = alt.Chart(frame).mark_point().encode(x="a:Q", y="b:Q")
-    return [None, float("nan"), "abc", [], {}, b"x", pd.DataFrame(), huge, wrong_chart, object(),
-            float("inf"), True, pd.Series(dtype=float), {"mark": 3}]  # fmt: skip
-
-
-@pytest.mark.parametrize("q", QS.auto, ids=lambda q: q.name)
+@pytest.mark.parametrize("q", AUTO, ids=H.ids(AUTO))
 def test_junk_never_raises(q):
-    for value in junk():
-        result = q.evaluate(value)
-        assert result.status in (INCORRECT, NOT_ANSWERED), (q.name, type(value), str(result))
-        assert isinstance(result.message, str) and result.message
+    H.assert_never_raises(q, huge_columns=["kind", "rows", "x"])
 
 
-@pytest.mark.parametrize("w", QS.written, ids=lambda w: w.name)
+# --------------------------------------------------------------------------- written answers
+
+
+@pytest.mark.parametrize("w", QS.written, ids=H.ids(QS.written))
 def test_written_blank_placeholder_and_real_answer(w):
-    for blank in ("", "   ", "_Write your answer here._", "...", None):
-        assert w.evaluate(blank).status == NOT_ANSWERED
-    paragraph = (
+    H.assert_written_answer_behaviour(
+        w,
         "Senior officers hold shares, concessions and pensions that they would lose by "
-        "leaving, while junior officers have little to lose and are often exploited."
+        "leaving, while junior officers have little to lose and are often exploited.",
     )
-    assert w.evaluate(paragraph).status == RECORDED
-    assert w.evaluate(f"**Your answer ({w.name}):**\n\n{paragraph}").status == RECORDED
-    assert w.rubric and w.model_answer and w.points > 0
-
-
-def written_cells(path: Path) -> dict:
-    nb = nbformat.read(path, as_version=4)
-    return {
-        c.metadata["defection"]["answer"]: c.source
-        for c in nb.cells
-        if c.cell_type == "markdown" and "answer" in c.metadata.get("defection", {})
-    }
-
-
-def test_written_cells_in_both_notebooks():
-    sol, ex = written_cells(SOLUTION), written_cells(EXERCISE)
-    assert set(sol) == set(ex) == {w.name for w in QS.written}
-    for w in QS.written:
-        assert sol[w.name].startswith(f"**Your answer ({w.name}):**")
-        assert QS.by_name(w.name).evaluate(sol[w.name]).status == RECORDED
-        assert QS.by_name(w.name).evaluate(ex[w.name]).status == NOT_ANSWERED
-        assert written_text(sol[w.name]) == w.model_answer
 
 
 def test_model_answers_cite_known_sources():
-    known = set(data.load("sources")["source_id"])
-    for w in QS.written:
-        keys = set(keys_in_text(w.model_answer))
-        assert keys and keys <= known, (w.name, keys - known)
+    H.assert_model_answers_cite_known_sources(QS, at_least=2)
+
+
+# --------------------------------------------------------------------------- notebooks
+
+
+def test_written_cells_in_both_notebooks():
+    H.assert_written_cells_in_both_notebooks(QS, STEM)
+
+
+def test_solution_notebook_matches_the_questions():
+    H.assert_solution_notebook_matches(QS, STEM)
 
 
 def test_exercise_keeps_every_variable_as_placeholder():
-    nb = nbformat.read(EXERCISE, as_version=4)
-    text = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    assert "BEGIN SOLUTION" not in text
-    for q in QS.auto:
-        assert f"{q.variable} = ..." in text, q.variable
-        assert f"{q.name}.check({q.variable})" in text
+    H.assert_exercise_hides_answers(QS, STEM)
+
+
+# --------------------------------------------------------------------------- grading
 
 
 @pytest.mark.slow
 def test_grading_solution_full_marks_exercise_zero(tmp_path):
-    from defection.grade import grade
-
-    subs = tmp_path / "subs"
-    subs.mkdir()
-    shutil.copy(SOLUTION, subs / "alice__02_military_economy.ipynb")
-    shutil.copy(EXERCISE, subs / "bob__02_military_economy.ipynb")
-    rows = grade(subs, tmp_path / "out" / "gradebook.csv", timeout=300, cell_timeout=120,
-                 progress=lambda msg: None)  # fmt: skip
-    by_student = {r.student: r for r in rows}
-    alice, bob = by_student["alice"], by_student["bob"]
-    assert alice.maximum == QS.max_points == bob.maximum
-    assert alice.total == alice.maximum, (alice.scores, alice.notes)
-    assert bob.total == 0 and bob.graded, (bob.scores, bob.notes)
-    for w in QS.written:
-        assert alice.scores[w.name] == "recorded"
-        assert bob.scores[w.name] != "recorded"
-    with open(tmp_path / "out" / "gradebook.csv", newline="", encoding="utf-8") as fh:
-        table = {r["student"]: r for r in csv.DictReader(fh)}
-    assert table["alice"]["total"] == table["alice"]["max"]
-    assert table["bob"]["total"] == "0"
+    by_student, out = H.grade_solution_and_exercise(tmp_path, STEM, cell_timeout=120)
+    H.assert_solution_full_marks_exercise_zero(QS, by_student, out)

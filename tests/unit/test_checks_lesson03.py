@@ -1,55 +1,41 @@
-"""Checks of the checks for exercise set 03 (why soldiers defect)."""
+"""Checks of the checks for exercise set 03 (why soldiers defect).
+
+The battery every set shares lives in check_harness.py; this file adds what is Lesson 3's.
+"""
 
 from __future__ import annotations
 
 import ast
-import csv
 import math
-import shutil
-from pathlib import Path
 
 import altair as alt
+import check_harness as H
 import nbformat
-import numpy as np
 import pandas as pd
 import pytest
 
 from defection import coding, data
-from defection.checks import CORRECT, INCORRECT, NOT_ANSWERED, RECORDED
+from defection.checks import CORRECT, INCORRECT, NOT_ANSWERED
 from defection.checks import lesson03 as L
-from defection.checks.core import written_text
 from defection.models.calculus import calculus, overall_share
 from defection.sources import keys_in_text
 
-ROOT = Path(__file__).resolve().parents[2]
-SOLUTION = ROOT / "solutions" / "03_defection_motivations.ipynb"
-EXERCISE = ROOT / "exercises" / "03_defection_motivations.ipynb"
+STEM = "03_defection_motivations.ipynb"
+SOLUTION = H.solution_path(STEM)
+EXERCISE = H.exercise_path(STEM)
 QS = L.QUESTIONS
-
-
-def run_code_cells(path: Path) -> dict:
-    """Execute a notebook's code cells in order (no kernel); return the namespace."""
-    ns: dict = {"__name__": "__main__"}
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            exec(compile(cell.source, f"<{path.name}:{cell.get('id')}>", "exec"), ns)
-    return ns
+AUTO = QS.auto
+WITH_MISTAKES = [q for q in AUTO if q.mistakes]
 
 
 @pytest.fixture(scope="module")
 def solution_ns():
-    return run_code_cells(SOLUTION)
+    return H.run_code_cells(SOLUTION)
 
 
 @pytest.fixture(scope="module")
 def counts():
     return data.load("defection_counts")
-
-
-def formats(x: float) -> list[str]:
-    """Ways an expected number could leak into a message."""
-    return [f"{x:.2f}", f"{x:.3f}", f"{x:.4f}", f"{100 * x:.1f}"]
 
 
 def embrace_pair(counts) -> pd.DataFrame:
@@ -130,24 +116,16 @@ def plausible_wrong(counts) -> dict:
 # ------------------------------------------------------------------ the set as a whole
 
 
-def test_set_has_enough_questions_of_the_right_kinds():
-    kinds = {q.kind for q in QS.auto}
-    assert len(QS.auto) >= 6 and len(QS.written) >= 2
-    assert {"number", "choice", "set", "frame", "chart"} <= kinds
-    assert QS.lesson == "03"
-    for q in QS.auto:
-        assert 2 <= len(q.hints) <= 3, q.name
-        assert q.solution_code, q.name
+def test_question_set_shape():
+    H.assert_question_set_shape(QS, "03")
 
 
-@pytest.mark.parametrize("q", QS.auto, ids=lambda q: q.name)
-def test_solution_value_passes(q, solution_ns):
-    assert q.variable in solution_ns, f"the solution notebook never defines {q.variable}"
-    result = q.evaluate(solution_ns[q.variable])
-    assert result.status == CORRECT, str(result)
+@pytest.mark.parametrize("q", AUTO, ids=H.ids(AUTO))
+def test_solution_passes(q, solution_ns):
+    H.assert_solution_passes(q, solution_ns)
 
 
-@pytest.mark.parametrize("q", QS.auto, ids=lambda q: q.name)
+@pytest.mark.parametrize("q", AUTO, ids=H.ids(AUTO))
 def test_worked_solutions_run_and_pass(q, solution_ns):
     """q.solution_code, run in the solution's namespace, gives a value that passes."""
     ns = dict(solution_ns)
@@ -239,27 +217,14 @@ def test_model_values_and_q10_by_hand():
 # ------------------------------------------------------------------ wrong answers, junk
 
 
-@pytest.mark.parametrize("name", [q.name for q in QS.auto])
-def test_plausible_wrong_answers_fail_without_revealing(name, counts):
-    q = QS.by_name(name)
-    expected = q.expected_value()
-    wrongs = plausible_wrong(counts)[name]
-    assert len(wrongs) >= 2
-    for wrong in wrongs:
-        result = q.evaluate(wrong)
-        assert result.status == INCORRECT, (name, wrong, str(result))
-        text = str(result)
-        assert len(result.message) > 20, text
-        if isinstance(expected, float):
-            for shown in formats(expected):
-                assert shown not in text, (name, shown, text)
-        if q.kind == "set":
-            for item in expected:
-                assert item not in text, (name, item, text)
-        if q.kind == "choice":
-            assert q.options[expected] not in text, text
-            if len(str(expected)) > 2:  # a one-letter key would match ordinary words
-                assert str(expected) not in text, text
+@pytest.mark.parametrize("q", AUTO, ids=H.ids(AUTO))
+def test_plausible_wrong_answers_fail_without_revealing(q, counts):
+    H.assert_all_fail_without_revealing(q, plausible_wrong(counts)[q.name])
+
+
+@pytest.mark.parametrize("q", WITH_MISTAKES, ids=H.ids(WITH_MISTAKES))
+def test_every_mistake_gets_its_own_feedback(q):
+    H.assert_mistakes_get_their_own_feedback(q)
 
 
 def test_targeted_mistake_messages(counts):
@@ -291,82 +256,40 @@ def test_targeted_mistake_messages(counts):
     assert L.q10.evaluate("Lower expected regime survival").passed
 
 
-@pytest.mark.parametrize("q", QS.auto, ids=lambda q: q.name)
+@pytest.mark.parametrize("q", AUTO, ids=H.ids(AUTO))
 def test_placeholder_is_not_answered(q):
-    assert q.evaluate(...).status == NOT_ANSWERED
-    assert q.check(...).status == NOT_ANSWERED
+    H.assert_not_answered(q)
 
 
-def junk():
-    huge = pd.DataFrame(np.zeros((200_000, 3)), columns=["claimant_type", "figures", "x"])
-    wrong_chart = alt.Chart(pd.DataFrame({"a": [1, 2], "b": [3, 4]})).mark_arc().encode(theta="a:Q")
-    return [None, float("nan"), "abc", [], {}, b"x", pd.DataFrame(), huge, wrong_chart, object(),
-            float("inf"), True, pd.Series(dtype=float), {"mark": 3}, pd.NA, [None],
-            {"st05": ...}]  # fmt: skip
-
-
-@pytest.mark.parametrize("q", QS.auto, ids=lambda q: q.name)
+@pytest.mark.parametrize("q", AUTO, ids=H.ids(AUTO))
 def test_junk_never_raises(q):
-    for value in junk():
-        result = q.evaluate(value)
-        assert result.status in (INCORRECT, NOT_ANSWERED), (q.name, type(value), str(result))
-        assert isinstance(result.message, str) and result.message
+    H.assert_never_raises(q, huge_columns=["claimant_type", "figures", "x"])
 
 
 # ------------------------------------------------------------------- written answers
 
 
-@pytest.mark.parametrize("w", QS.written, ids=lambda w: w.name)
+@pytest.mark.parametrize("w", QS.written, ids=H.ids(QS.written))
 def test_written_blank_placeholder_and_real_answer(w):
-    header = f"**Your answer ({w.name}):**"
-    for blank in ("", "   ", "_Write your answer here._", "...", None, header):
-        assert w.evaluate(blank).status == NOT_ANSWERED
-    paragraph = (
+    H.assert_written_answer_behaviour(
+        w,
         "A defector changes sides, a deserter hides and a surrenderer gives up in battle; "
-        "mixing them inflates counts and confuses who should be vetted or held to account."
+        "mixing them inflates counts and confuses who should be vetted or held to account.",
     )
-    assert w.evaluate(paragraph).status == RECORDED
-    assert w.evaluate(f"**Your answer ({w.name}):**\n\n{paragraph}").status == RECORDED
-    assert w.rubric and w.model_answer and w.points > 0
-
-
-def written_cells(path: Path) -> dict:
-    nb = nbformat.read(path, as_version=4)
-    return {
-        c.metadata["defection"]["answer"]: c.source
-        for c in nb.cells
-        if c.cell_type == "markdown" and "answer" in c.metadata.get("defection", {})
-    }
 
 
 def test_written_cells_in_both_notebooks():
-    sol, ex = written_cells(SOLUTION), written_cells(EXERCISE)
-    assert set(sol) == set(ex) == {w.name for w in QS.written}
-    for w in QS.written:
-        assert sol[w.name].startswith(f"**Your answer ({w.name}):**")
-        assert ex[w.name].startswith(f"**Your answer ({w.name}):**")
-        assert QS.by_name(w.name).evaluate(sol[w.name]).status == RECORDED
-        assert QS.by_name(w.name).evaluate(ex[w.name]).status == NOT_ANSWERED
-        assert written_text(sol[w.name]) == w.model_answer
+    H.assert_written_cells_in_both_notebooks(QS, STEM)
 
 
 def test_model_answers_and_notebook_cite_known_sources():
+    H.assert_model_answers_cite_known_sources(QS, at_least=1)  # w3 cites one reading
     known = set(data.load("sources")["source_id"])
-    for w in QS.written:
-        keys = set(keys_in_text(w.model_answer))
-        assert keys and keys <= known, (w.name, keys - known)
-    nb = nbformat.read(SOLUTION, as_version=4)
-    prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    keys = set(keys_in_text(prose))
+    keys = set(keys_in_text(H.notebook_text(SOLUTION, "markdown")))
     assert keys and keys <= known, keys - known
 
 
 # ------------------------------------------------------------------------- notebooks
-
-
-def _code(path: Path) -> str:
-    nb = nbformat.read(path, as_version=4)
-    return "\n".join(c.source for c in nb.cells if c.cell_type == "code")
 
 
 def test_notebook_states_the_same_inputs_as_the_checks():
@@ -388,17 +311,17 @@ def test_solution_codes_freely_with_the_reference(solution_ns):
     assert solution_ns["my_codes"] == dict(zip(L.CODING_IDS, reference_list(), strict=True))
 
 
+def test_solution_notebook_matches_the_questions():
+    H.assert_solution_notebook_matches(QS, STEM)
+
+
 def test_exercise_keeps_every_variable_as_placeholder():
-    text = _code(EXERCISE)
-    assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text
-    for q in QS.auto:
-        assert f"{q.variable} = ..." in text, q.variable
-        assert f"{q.name}.check({q.variable})" in text
-    assert 'my_codes = {"st05": ...' in text
+    H.assert_exercise_hides_answers(QS, STEM)
+    assert 'my_codes = {"st05": ...' in H.notebook_text(EXERCISE, "code")
 
 
 def test_exercise_code_runs_and_answers_nothing():
-    ns = run_code_cells(EXERCISE)  # raises if any cell fails without answers
+    ns = H.run_code_cells(EXERCISE)  # raises if any cell fails without answers
     for q in QS.auto:
         assert ns[q.variable] is Ellipsis
         assert q.evaluate(ns[q.variable]).status == NOT_ANSWERED
@@ -420,23 +343,5 @@ def test_notebook_layout():
 
 @pytest.mark.slow
 def test_grading_solution_full_marks_exercise_zero(tmp_path):
-    from defection.grade import grade
-
-    subs = tmp_path / "subs"
-    subs.mkdir()
-    shutil.copy(SOLUTION, subs / "alice__03_defection_motivations.ipynb")
-    shutil.copy(EXERCISE, subs / "bob__03_defection_motivations.ipynb")
-    rows = grade(subs, tmp_path / "out" / "gradebook.csv", timeout=300, cell_timeout=120,
-                 progress=lambda msg: None)  # fmt: skip
-    by_student = {r.student: r for r in rows}
-    alice, bob = by_student["alice"], by_student["bob"]
-    assert alice.maximum == QS.max_points == bob.maximum
-    assert alice.total == alice.maximum, (alice.scores, alice.notes)
-    assert bob.total == 0 and bob.graded, (bob.scores, bob.notes)
-    for w in QS.written:
-        assert alice.scores[w.name] == "recorded"
-        assert bob.scores[w.name] != "recorded"
-    with open(tmp_path / "out" / "gradebook.csv", newline="", encoding="utf-8") as fh:
-        table = {r["student"]: r for r in csv.DictReader(fh)}
-    assert table["alice"]["total"] == table["alice"]["max"]
-    assert table["bob"]["total"] == "0"
+    by_student, out = H.grade_solution_and_exercise(tmp_path, STEM, cell_timeout=120)
+    H.assert_solution_full_marks_exercise_zero(QS, by_student, out)
