@@ -1,0 +1,47 @@
+"""The data ships inside the package: a wheel installed elsewhere loads every table.
+
+Builds the wheel the way pip installs the course (an isolated build with setuptools from
+the package index, which the install step needs anyway). Guards the promise that loading never depends on the working directory or on the
+repository's layout (data/ is packaged as defection._data).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+def test_tables_load_from_an_installed_wheel(tmp_path):
+    wheels, site, elsewhere = tmp_path / "wheels", tmp_path / "site", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)],
+        capture_output=True, text=True,
+    )
+    assert build.returncode == 0, build.stderr[-2000:]
+    wheel = next(wheels.glob("*.whl"))
+    install = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],
+        capture_output=True, text=True,
+    )
+    assert install.returncode == 0, install.stderr[-2000:]
+    probe = (
+        "import json, defection; from defection import data; "
+        "print(json.dumps({'file': defection.__file__, 'rows': dict(zip(data.tables()['table'], "
+        "data.tables()['rows'].astype(int)))}))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", probe], cwd=elsewhere, capture_output=True, text=True,
+        env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"},
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    assert Path(result["file"]).is_relative_to(site), "the test imported the checkout, not the wheel"
+    assert result["rows"]["campaigns"] == 389 and result["rows"]["events"] > 30
