@@ -4,26 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import ipywidgets as widgets
 import pandas as pd
 
 from defection.charts.cohesion import cascade_chart, outcomes_chart
 from defection.comparative import decade_of, fell_share, filter_cases, outcomes_by_defection
 from defection.models.cascade import cascade
+from defection.widgets.controls import choice_range, pick_many, slider
 from defection.widgets.core import Panel
-
-_STYLE = {"description_width": "initial"}
-_WIDTH = "560px"
-
-
-def _slider(
-    description: str, value: float, lo: float = 0.0, hi: float = 1.0, step: float = 0.05
-) -> widgets.FloatSlider:
-    return widgets.FloatSlider(
-        value=value, min=lo, max=hi, step=step, description=description,
-        continuous_update=False, style=_STYLE, layout=widgets.Layout(width=_WIDTH),
-        readout_format=".2f",
-    )
 
 
 def cascade_render(
@@ -58,14 +45,11 @@ def cascade_caption(
 def cascade_panel() -> Panel:
     """Sliders for repression, incentives, exit options, spread and size -> cascade chart."""
     controls = {
-        "repression": _slider("Repression (punishment, surveillance)", 0.5),
-        "incentives": _slider("Incentives to defect (rewards, protection)", 0.3),
-        "exit_options": _slider("Exit options (somewhere to go)", 0.3),
-        "spread": _slider("Spread of thresholds (how different soldiers are)", 0.2, 0.0, 0.5, 0.01),
-        "population": widgets.IntSlider(
-            value=1000, min=10, max=5000, step=10, description="Soldiers in the model",
-            continuous_update=False, style=_STYLE, layout=widgets.Layout(width=_WIDTH),
-        ),
+        "repression": slider(0.5, 0.0, 1.0, 0.05, "Repression (punishment, surveillance)"),
+        "incentives": slider(0.3, 0.0, 1.0, 0.05, "Incentives to defect (rewards, protection)"),
+        "exit_options": slider(0.3, 0.0, 1.0, 0.05, "Exit options (somewhere to go)"),
+        "spread": slider(0.2, 0.0, 0.5, 0.01, "Spread of thresholds (how different soldiers are)"),
+        "population": slider(1000, 10, 5000, 10, "Soldiers in the model", integer=True),
     }
     return Panel(controls, render=cascade_render, caption=cascade_caption, is_model=True,
                  title="Defection cascade simulator (threshold model)")
@@ -123,18 +107,9 @@ def cases_panel(cases: pd.DataFrame | None = None) -> Panel:
     regions = _options(cases["region"])
     methods = _options(cases["method"])
     controls = {
-        "decades": widgets.SelectionRangeSlider(
-            options=labels, index=(0, len(labels) - 1), description="Decades",
-            continuous_update=False, style=_STYLE, layout=widgets.Layout(width=_WIDTH),
-        ),
-        "regions": widgets.SelectMultiple(
-            options=regions, value=tuple(regions), description="Regions", rows=len(regions),
-            style=_STYLE,
-        ),
-        "methods": widgets.SelectMultiple(
-            options=methods, value=tuple(methods), description="Method", rows=len(methods),
-            style=_STYLE,
-        ),
+        "decades": choice_range(labels, "Decades"),
+        "regions": pick_many(regions, "Regions"),
+        "methods": pick_many(methods, "Method"),
     }
 
     def render(decades, regions, methods):

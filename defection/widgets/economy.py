@@ -6,22 +6,20 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import altair as alt
-import ipywidgets as widgets
 import pandas as pd
 
 from defection.charts.economy import KINDS, economy_timeline, spoils_chart
 from defection.models.spoils import simulate_spoils
+from defection.widgets.controls import month_options as _month_options
+from defection.widgets.controls import month_range, pick_many, slider
 from defection.widgets.core import Panel
 
-_STYLE = {"description_width": "initial"}
-_LAYOUT = widgets.Layout(width="460px")
+_WIDTH = "460px"
 
 
 def month_options(df: pd.DataFrame) -> list[tuple[str, pd.Timestamp]]:
     """(label, first day of month) for every month from the first to the last row."""
-    dates = pd.to_datetime(df["date"])
-    months = pd.date_range(dates.min().to_period("M").to_timestamp(), dates.max(), freq="MS")
-    return [(m.strftime("%b %Y"), m) for m in months]
+    return _month_options(df["date"])
 
 
 def filter_economy(
@@ -46,27 +44,9 @@ def economy_panel(df: pd.DataFrame | None = None, start: str | None = "2021-01")
 
         df = data.load("economy")
     present = [k for k in KINDS if k in set(df["kind"].astype(str))]
-    options = month_options(df)
-    first = 0
-    if start is not None:
-        later = [i for i, (_, m) in enumerate(options) if m >= pd.Timestamp(start)]
-        first = later[0] if later else 0
     controls = {
-        "months": widgets.SelectionRangeSlider(
-            options=options,
-            index=(first, len(options) - 1),
-            description="Months shown",
-            continuous_update=False,
-            style=_STYLE,
-            layout=_LAYOUT,
-        ),
-        "kinds": widgets.SelectMultiple(
-            options=present,
-            value=tuple(present),
-            rows=min(len(present), 7),
-            description="Kinds (Ctrl/Cmd-click)",
-            style=_STYLE,
-        ),
+        "months": month_range(df["date"], "Months shown", start=start, width=_WIDTH),
+        "kinds": pick_many(present, "Kinds (Ctrl/Cmd-click)", rows=7),
     }
 
     def render(months, kinds) -> alt.Chart:
@@ -82,20 +62,6 @@ def economy_panel(df: pd.DataFrame | None = None, start: str | None = "2021-01")
         return f"{len(rows)} rows between {start} and {end}: {parts}."
 
     return Panel(controls, render, caption, title="Economic shocks and corporate exits")
-
-
-def _slider(value, lo, hi, step, label, integer=False):
-    cls = widgets.IntSlider if integer else widgets.FloatSlider
-    return cls(
-        value=value,
-        min=lo,
-        max=hi,
-        step=step,
-        description=label,
-        continuous_update=False,
-        style=_STYLE,
-        layout=_LAYOUT,
-    )
 
 
 #: Model runs are cached so that the chart and the caption share one run per setting.
@@ -125,12 +91,14 @@ def spoils_caption(**values) -> str:
 def spoils_panel() -> Panel:
     """Sliders for boycott, sanctions, reserves, repression, protection of the top, periods."""
     controls = {
-        "boycott": _slider(0.4, 0.0, 1.0, 0.05, "Boycott strength"),
-        "sanctions": _slider(0.3, 0.0, 1.0, 0.05, "Sanctions and exits"),
-        "reserves": _slider(1.5, 0.0, 4.0, 0.25, "Reserves (in pre-coup pools)"),
-        "repression": _slider(0.1, 0.0, 0.5, 0.05, "Repression spending (share of pool)"),
-        "protection": _slider(0.8, 0.0, 1.0, 0.1, "How far the top shields itself"),
-        "periods": _slider(12, 4, 24, 1, "Periods (quarters)", integer=True),
+        "boycott": slider(0.4, 0.0, 1.0, 0.05, "Boycott strength", width=_WIDTH),
+        "sanctions": slider(0.3, 0.0, 1.0, 0.05, "Sanctions and exits", width=_WIDTH),
+        "reserves": slider(1.5, 0.0, 4.0, 0.25, "Reserves (in pre-coup pools)", width=_WIDTH),
+        "repression": slider(
+            0.1, 0.0, 0.5, 0.05, "Repression spending (share of pool)", width=_WIDTH
+        ),
+        "protection": slider(0.8, 0.0, 1.0, 0.1, "How far the top shields itself", width=_WIDTH),
+        "periods": slider(12, 4, 24, 1, "Periods (quarters)", integer=True, width=_WIDTH),
     }
     return Panel(
         controls,

@@ -9,17 +9,8 @@ import pandas as pd
 
 from defection.charts.motivations import calculus_bars, counts_timeline
 from defection.models import calculus as calc
+from defection.widgets.controls import STYLE, month_range, pick_many, slider
 from defection.widgets.core import Panel
-
-_STYLE = {"description_width": "initial"}
-_LAYOUT = w.Layout(width="420px")
-
-
-def _slider(value: float, description: str) -> w.FloatSlider:
-    return w.FloatSlider(
-        value=value, min=0.0, max=1.0, step=0.05, description=description,
-        continuous_update=False, readout_format=".2f", style=_STYLE, layout=_LAYOUT,
-    )
 
 
 def calculus_caption(**settings: float) -> str:
@@ -52,7 +43,10 @@ def calculus_panel(**overrides: float) -> Panel:
         "moral_cost": "Moral cost of staying complicit",
         "regime_survival": "Expected regime survival",
     }
-    controls = {name: _slider(start[name], label) for name, label in labels.items()}
+    controls = {
+        name: slider(start[name], 0.0, 1.0, 0.05, label, width="420px")
+        for name, label in labels.items()
+    }
     return Panel(
         controls,
         render=calculus_render,
@@ -65,13 +59,6 @@ def calculus_panel(**overrides: float) -> Panel:
 # --- dated counts ---------------------------------------------------------------------
 
 MEASURES = ("all", "cumulative", "per_period", "per_day")
-
-
-def _months(counts: pd.DataFrame) -> list[tuple[str, pd.Timestamp]]:
-    dates = pd.to_datetime(counts["as_of"]).dropna()
-    start = dates.min().to_period("M") if len(dates) else pd.Period("2021-02", "M")
-    end = dates.max().to_period("M") if len(dates) else pd.Period("2026-01", "M")
-    return [(p.strftime("%b %Y"), p.to_timestamp()) for p in pd.period_range(start, end, freq="M")]
 
 
 def filter_counts(
@@ -123,26 +110,18 @@ def counts_panel(counts: pd.DataFrame | None = None) -> Panel:
     claimants = sorted(counts["claimant"].astype(str).unique().tolist())
 
     def _multi(col: str, description: str, rows: int = 5) -> w.SelectMultiple:
-        options = sorted(counts[col].astype(str).unique().tolist())
-        return w.SelectMultiple(
-            options=options, value=tuple(options), description=description,
-            rows=min(rows, len(options)), style=_STYLE,
-        )
+        return pick_many(sorted(counts[col].astype(str).unique().tolist()), description, rows=rows)
 
-    months = _months(counts)
     controls = {
-        "dates": w.SelectionRangeSlider(
-            options=months, index=(0, len(months) - 1), description="Dates",
-            continuous_update=False, style=_STYLE, layout=w.Layout(width="560px"),
-        ),
+        "dates": month_range(counts["as_of"], "Dates"),
         "who_counted": _multi("who_counted", "Who was counted"),
         "status": _multi("status", "Status"),
         "claimant": _multi("claimant", "Claimant", rows=8),
         "measure": w.Dropdown(
-            options=list(MEASURES), value="all", description="Measure", style=_STYLE
+            options=list(MEASURES), value="all", description="Measure", style=STYLE
         ),
         "log_scale": w.Checkbox(
-            value=False, description="Log scale (for counts of very different sizes)", style=_STYLE
+            value=False, description="Log scale (for counts of very different sizes)", style=STYLE
         ),
     }
 

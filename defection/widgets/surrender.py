@@ -6,20 +6,20 @@ in :mod:`defection.surrender`, the charts in :mod:`defection.charts.surrender`.
 
 from __future__ import annotations
 
-import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
 from defection.charts.surrender import absorption_chart, overview_chart, overview_frame
 from defection.models.absorption import absorption, summary
 from defection.surrender import CATEGORIES, surrender_counts, surrender_events
+from defection.widgets.controls import month_options as _month_options
+from defection.widgets.controls import month_range, pick_many, slider
 from defection.widgets.core import Panel
 
 __all__ = ["absorption_panel", "absorption_view", "absorption_caption", "surrender_panel",
            "month_options"]
 
-_STYLE = {"description_width": "initial"}
-_LAYOUT = widgets.Layout(width="460px")
+_WIDTH = "460px"
 HORIZON = 24  # months shown by the absorption panel
 
 
@@ -56,28 +56,15 @@ def absorption_caption(inflow=1000, wave_months=6, vetting_speed=0.5, capacity=3
 
 def absorption_panel() -> Panel:
     """Sliders for the surrender wave, vetting speed, vetting capacity and funded places."""
+    whole_numbers = {"integer": True, "width": _WIDTH}
     controls = {
-        "inflow": widgets.IntSlider(
-            value=1000, min=0, max=3000, step=100, description="Surrenders per month",
-            continuous_update=False, style=_STYLE, layout=_LAYOUT,
+        "inflow": slider(1000, 0, 3000, 100, "Surrenders per month", **whole_numbers),
+        "wave_months": slider(6, 1, HORIZON, 1, "Months the wave lasts", **whole_numbers),
+        "vetting_speed": slider(
+            0.5, 0.05, 1.0, 0.05, "Vetting speed (share of queue/month)", width=_WIDTH
         ),
-        "wave_months": widgets.IntSlider(
-            value=6, min=1, max=HORIZON, step=1, description="Months the wave lasts",
-            continuous_update=False, style=_STYLE, layout=_LAYOUT,
-        ),
-        "vetting_speed": widgets.FloatSlider(
-            value=0.5, min=0.05, max=1.0, step=0.05,
-            description="Vetting speed (share of queue/month)",
-            continuous_update=False, style=_STYLE, layout=_LAYOUT, readout_format=".2f",
-        ),
-        "capacity": widgets.IntSlider(
-            value=300, min=0, max=3000, step=50, description="Vetting capacity (cases/month)",
-            continuous_update=False, style=_STYLE, layout=_LAYOUT,
-        ),
-        "funding": widgets.IntSlider(
-            value=2000, min=0, max=20000, step=500, description="Funded support places",
-            continuous_update=False, style=_STYLE, layout=_LAYOUT,
-        ),
+        "capacity": slider(300, 0, 3000, 50, "Vetting capacity (cases/month)", **whole_numbers),
+        "funding": slider(2000, 0, 20000, 500, "Funded support places", **whole_numbers),
     }
     return Panel(
         controls,
@@ -88,12 +75,13 @@ def absorption_panel() -> Panel:
     )
 
 
+def _dated(events: pd.DataFrame, counts: pd.DataFrame) -> pd.Series:
+    return pd.concat([events["date"], counts["as_of"]])
+
+
 def month_options(events: pd.DataFrame, counts: pd.DataFrame) -> list[tuple[str, pd.Timestamp]]:
     """Month labels ("Oct 2023") and month starts spanning every dated row of both tables."""
-    dates = pd.concat([events["date"], counts["as_of"]]).dropna()
-    first = dates.min().to_period("M").to_timestamp()
-    last = dates.max().to_period("M").to_timestamp()
-    return [(m.strftime("%b %Y"), m) for m in pd.date_range(first, last, freq="MS")]
+    return _month_options(_dated(events, counts))
 
 
 def surrender_panel(events: pd.DataFrame, counts: pd.DataFrame, start: str = "2023-01-01") -> Panel:
@@ -102,19 +90,9 @@ def surrender_panel(events: pd.DataFrame, counts: pd.DataFrame, start: str = "20
     ``events`` is ``data.load("events")`` and ``counts`` is ``data.load("defection_counts")``.
     The period slider picks whole months; ``start`` sets where it begins.
     """
-    options = month_options(events, counts)
-    stamps = [m for _, m in options]
-    begin = pd.Timestamp(start).to_period("M").to_timestamp()
-    lo = min(range(len(stamps)), key=lambda i: abs(stamps[i] - begin))
     controls = {
-        "period": widgets.SelectionRangeSlider(
-            options=options, index=(lo, len(options) - 1), description="Period",
-            continuous_update=False, style=_STYLE, layout=widgets.Layout(width="560px"),
-        ),
-        "categories": widgets.SelectMultiple(
-            options=list(CATEGORIES), value=list(CATEGORIES), description="Categories",
-            rows=2, style=_STYLE,
-        ),
+        "period": month_range(_dated(events, counts), "Period", start=start),
+        "categories": pick_many(CATEGORIES, "Categories", rows=2),
     }
     # Convert once; each redraw only picks rows (surrender counts carry category "surrender").
     rows = overview_frame(surrender_events(events), surrender_counts(counts))

@@ -8,12 +8,12 @@ import ipywidgets as widgets
 
 from defection.charts.synthesis import scenario_chart
 from defection.models.scenario import PRESETS, SETTINGS, scenario
+from defection.widgets.controls import STYLE, slider
 from defection.widgets.core import Panel
 
 __all__ = ["CUSTOM", "LABELS", "scenario_panel", "scenario_render", "scenario_caption"]
 
-_STYLE = {"description_width": "initial"}
-_LAYOUT = widgets.Layout(width="480px")
+_WIDTH = "480px"
 
 #: Dropdown entry shown once a slider has moved away from the chosen preset.
 CUSTOM = "(your own settings)"
@@ -59,15 +59,11 @@ def scenario_panel(preset: str = "2021 as it was") -> Panel:
         raise ValueError(f"unknown preset {preset!r}; choose from {list(PRESETS)}")
     start = PRESETS[preset]
     dropdown = widgets.Dropdown(
-        options=[CUSTOM, *PRESETS], value=preset, description="Preset scenario", style=_STYLE,
-        layout=_LAYOUT,
+        options=[CUSTOM, *PRESETS], value=preset, description="Preset scenario", style=STYLE,
+        layout=widgets.Layout(width=_WIDTH),
     )
     sliders = {
-        name: widgets.FloatSlider(
-            value=start[name], min=0.0, max=1.0, step=0.05, description=LABELS[name],
-            continuous_update=False, readout_format=".2f", style=_STYLE, layout=_LAYOUT,
-        )
-        for name in SETTINGS
+        name: slider(start[name], 0.0, 1.0, 0.05, LABELS[name], width=_WIDTH) for name in SETTINGS
     }
     panel = Panel(
         {"preset": dropdown, **sliders},
@@ -96,6 +92,6 @@ def scenario_panel(preset: str = "2021 as it was") -> Panel:
             dropdown.value = CUSTOM
 
     dropdown.observe(apply_preset, names="value")
-    for slider in sliders.values():
-        slider.observe(slider_moved, names="value")
+    for control in sliders.values():
+        control.observe(slider_moved, names="value")
     return panel
