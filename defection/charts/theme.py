@@ -1,14 +1,13 @@
 """One look for every chart, and one switch that makes charts render with no internet.
 
-Why this renderer: altair 6's default renderer fetches Vega from a CDN and fails
-offline; its ``mimetype`` output is Vega-Lite 6, which JupyterLab 4's built-in renderer
-does not draw; the anywidget ``jupyter`` renderer works offline but costs ~3 s per
-kernel and ~85 MB. So the course pins altair 5.5 and uses the ``mimetype`` renderer:
-JupyterLab (and Notebook 7, VS Code, Binder) draw Vega-Lite 5 themselves, offline, at
-no start-up cost. We ask for SVG so charts are real text a screen reader can reach.
+Why this renderer: altair 6's default renderer fetches Vega from a CDN and fails offline,
+and its ``mimetype`` output is Vega-Lite 6, which JupyterLab 4's built-in renderer does not
+draw. ``setup()`` therefore enables the course's own renderer (``defection.charts.live``):
+every chart becomes a small widget whose pre-built Vega bundle ships inside the package,
+so charts draw offline, as SVG (real text for screen readers), at no start-up cost.
 
 For printable handouts, ``DEFECTION_STATIC_CHARTS=1`` switches to a static SVG
-renderer (vl-convert, bundled, offline), so exported HTML shows every chart as an image.
+renderer (vl-convert, offline), so exported HTML shows every chart as an image.
 """
 
 from __future__ import annotations
@@ -17,6 +16,8 @@ import os
 
 import altair as alt
 import pandas as pd
+
+from defection.charts import live as _live  # noqa: F401  (registers the course renderer)
 
 #: Okabe & Ito (2008) colour-blind-safe palette, in the order charts use it.
 PALETTE = [
@@ -74,7 +75,7 @@ def setup() -> None:
     if static_mode():
         _ = alt.renderers.enable("svg")
     else:
-        _ = alt.renderers.enable("mimetype", embed_options={"renderer": "svg", "actions": False})
+        _ = alt.renderers.enable("breaking_ranks")
     # Course tables are small: inline them whole, as strict JSON (see json_safe_values).
     _ = alt.data_transformers.enable("course")
     pd.set_option("display.max_rows", 80)
@@ -88,7 +89,7 @@ def _json_safe(value):
 def json_safe_values(data, **_options):
     """altair data transformer: inline rows as JSON that Jupyter can always send.
 
-    Under pandas 3, altair 5.5 writes missing text as NaN, which is not valid JSON; the
+    Under pandas 3, altair can write missing text as NaN, which is not valid JSON; the
     front end then never receives the chart and a widget's output hangs. Missing and
     infinite values become null instead. Options such as ``max_rows`` are accepted and
     ignored: course tables are small and always inlined whole.
