@@ -112,10 +112,8 @@ class CourseChart(anywidget.AnyWidget):
 
 
 def course_renderer(spec: dict, **_metadata: Any) -> tuple[dict, dict]:
-    """altair renderer: every chart displayed in a cell becomes a ``CourseChart``."""
+    """altair renderer (``setup()`` enables it): every chart shown in a cell becomes a ``CourseChart``."""
     result = CourseChart(spec=stable_spec(spec))._repr_mimebundle_()
     assert result is not None  # a DOMWidget always has a view
     return result
 
-
-alt.renderers.register("breaking_ranks", course_renderer)
