@@ -69,11 +69,23 @@ def test_markers_give_every_supported_python_exactly_one_version():
     by_name: dict[str, list[re.Match]] = {}
     for match in pins(requirement_lines(ROOT / "requirements.txt")[:-1]):
         by_name.setdefault(match["name"].lower(), []).append(match)
+    platforms = {  # what the markers see on each OS the course supports
+        "linux": {"sys_platform": "linux", "os_name": "posix", "platform_system": "Linux"},
+        "macos": {"sys_platform": "darwin", "os_name": "posix", "platform_system": "Darwin"},
+        "windows": {"sys_platform": "win32", "os_name": "nt", "platform_system": "Windows"},
+    }
     for name, matches in by_name.items():
+        os_only = all(m["marker"] and "python_version" not in m["marker"] for m in matches)
         for python in SUPPORTED_PYTHONS:
-            env = {"python_version": python, "python_full_version": python + ".0"}
-            chosen = [m["version"] for m in matches if m["marker"] is None or Marker(m["marker"]).evaluate(env)]
-            assert len(chosen) == 1, f"{name} on Python {python}: {chosen or 'no version'}"
+            for system, env in platforms.items():
+                env = {**env, "python_version": python, "python_full_version": python + ".0"}
+                chosen = [
+                    m["version"] for m in matches if m["marker"] is None or Marker(m["marker"]).evaluate(env)
+                ]
+                if os_only and not chosen:
+                    continue  # e.g. pywinpty: Windows only
+                assert len(chosen) == 1, f"{name} on Python {python}, {system}: {chosen or 'no version'}"
+    assert any(m["marker"] and "win32" in m["marker"] for ms in by_name.values() for m in ms)
 
 
 def test_test_requirements_add_the_test_tools_on_top_of_the_course():
