@@ -35,7 +35,8 @@ def test_tables_load_from_an_installed_wheel(tmp_path):
     probe = (
         "import json, defection; from defection import data; "
         "print(json.dumps({'file': defection.__file__, 'rows': dict(zip(data.tables()['table'], "
-        "data.tables()['rows'].astype(int)))}))"
+        "data.tables()['rows'].astype(int))), "
+        "'bundle': len(__import__('defection.charts.live', fromlist=['x']).bundle_source())}))"
     )
     run = subprocess.run(
         [sys.executable, "-c", probe], cwd=elsewhere, capture_output=True, text=True,
@@ -45,3 +46,4 @@ def test_tables_load_from_an_installed_wheel(tmp_path):
     result = json.loads(run.stdout.strip().splitlines()[-1])
     assert Path(result["file"]).is_relative_to(site), "the test imported the checkout, not the wheel"
     assert result["rows"]["campaigns"] == 389 and result["rows"]["events"] > 30
+    assert result["bundle"] > 500_000, "the wheel must carry the offline chart bundle (js/*.js)"
