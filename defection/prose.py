@@ -175,6 +175,7 @@ def figure_problems(root: str | Path) -> list[Problem]:
                 body = _DATE.sub(" ", _strip_citations(sentence))
                 body = re.sub(r"\b(19|20)\d{2}(–|-)\d{2,4}\b", " ", body)  # fiscal years
                 body = re.sub(r"\d+(–\d+)? ?min(utes)?\b", " ", body)  # durations
+                body = re.sub(r"\b(Article|Section|articles?|sections?) \d+", " ", body)  # laws
                 exempt = {float(v) for n, v, _ in COURSE_FIGURES if nb.name.startswith(n)}
                 for raw in _NUMBER.findall(body):
                     value = float(raw.replace(",", ""))
