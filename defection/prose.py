@@ -40,7 +40,8 @@ LIMITS = (
     "it accepts a number found anywhere in the cited source's rows, so a right number in the "
     "wrong place passes; it skips small numbers (below 32) because they are usually days or "
     "counts of things; it cannot tell whether a paraphrase keeps the meaning; and the claim "
-    "check knows only the claims listed in data/claims.csv and only looks at key points."
+    "check knows only the claims listed in data/claims.csv and only looks at key points, so a "
+    "claimant is checked for those claims only, not for every figure."
 )
 
 MONTHS = ("January February March April May June July August September October November "
