@@ -345,12 +345,13 @@ q7 = SetQuestion(
 q8 = SetQuestion(
     "q8",
     variable="stakes_to_military",
-    prompt="Exiting companies whose stakes ended up with military-linked buyers",
+    prompt="Exiting companies whose stakes went, or are reported to have gone, to the military's side",
     expected=_military_buyers,
     hints=[
         "Read the 'description' of each exit row: which ones say where the stake went?",
-        "Two mechanisms count: a sale to a buyer with a military-linked owner, and a stake "
-        "sold back (a buyback) to a joint venture whose other partner is the military.",
+        "Two mechanisms count: a sale to a buyer that press reports call military-linked (a "
+        "reported, unconfirmed link), and a stake sold back (a buyback) to a joint venture "
+        "whose other partner is the military.",
         "exits[exits['description'].str.contains('military-linked|buyback')]['actor']",
     ],
     solution=(
@@ -360,7 +361,7 @@ q8 = SetQuestion(
     mistakes=[
         (
             _exited,
-            "Not every company that left sold to military-linked buyers: read the descriptions.",
+            "Not every company that left sold to the military's side: read the descriptions.",
         ),
     ],
 )
@@ -449,7 +450,9 @@ W2_MODEL = (
     "the opposition offers defectors, battlefield events, and the fact that a cut-out "
     "officer may grumble or hedge rather than leave [@kyed_lynn_2021]. Its numbers are "
     "invented and it treats the pool as one pot, while in reality exits handed stakes to "
-    "military-linked buyers [@reuters_2022_kirin; @telenor_2022] and the regime can print "
+    "the military's side (Kirin's stake went back to a venture with the military "
+    "[@reuters_2022_kirin]; Telenor's buyer is reported, not confirmed, to be "
+    "military-linked [@telenor_2022]) and the regime can print "
     "money and squeeze civilians [@lee_mccarthy_2023]. Even in the model a shielded top "
     "is the last to be cut out. So economic pressure alone is unlikely to split the top: "
     "it can widen the pool of discontented juniors and mid-ranking officers, but senior "

@@ -564,8 +564,9 @@ W1_MODEL = (
 W2_MODEL = (
     "Mass surrender shows real weakness at the bottom and middle of the army: whole "
     "battalions and six brigadier generals gave up at Laukkai [@irrawaddy_2024_laukkai], "
-    "more than 6,000 soldiers surrendered in about six months [@kyed_2024], and two "
-    "regional commands fell in 2024 [@nation_2024_lashio; @afp_2024_western_command]. It "
+    "more than 6,000 soldiers surrendered in about six months [@kyed_2024], the "
+    "Northeastern Command fell in 2024 and the Arakan Army says it took the Western Command "
+    "too [@nation_2024_lashio; @afp_2024_western_command]. It "
     "costs the army trained soldiers and shows low morale. But Lee and McCarthy argue that "
     "regimes break when the armed forces split at the top and commanders side with the "
     "opposition [@lee_mccarthy_2023]. That has not happened: the Laukkai generals did not "

@@ -61,7 +61,7 @@ def test_primary_key_declared_and_unique(name):
 
 def test_myanmar_dates_inside_coverage():
     start, end = data.coverage()
-    assert end == pd.Timestamp("2026-01-31")
+    assert end == pd.Timestamp(PACKAGE["coverage"]["end"]) == pd.Timestamp("2026-05-31")
     for name in ("events", "defection_counts", "repression", "statements", "force_strength"):
         frame = data.load(name)
         for col in frame.select_dtypes("datetime").columns:
