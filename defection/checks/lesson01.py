@@ -12,13 +12,11 @@ the same on every kind of column.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
 
 from defection import comparative, data
-from defection.checks import common
 from defection.checks import (
     ChartQuestion,
     ChoiceQuestion,
@@ -26,6 +24,7 @@ from defection.checks import (
     NumberQuestion,
     SetQuestion,
     WrittenQuestion,
+    common,
     register,
 )
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import pandas as pd
 
 from defection import coding, data
-from defection.checks import common
 from defection.checks import (
     ChartQuestion,
     ChoiceQuestion,
@@ -21,6 +20,7 @@ from defection.checks import (
     NumberQuestion,
     SetQuestion,
     WrittenQuestion,
+    common,
     register,
 )
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import pandas as pd
 
 from defection import data
-from defection.checks import common
 from defection.checks import (
     ChartQuestion,
     ChoiceQuestion,
@@ -22,6 +21,7 @@ from defection.checks import (
     NumberQuestion,
     SetQuestion,
     WrittenQuestion,
+    common,
     register,
 )
 
