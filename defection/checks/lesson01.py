@@ -133,28 +133,9 @@ def _highest_tipping(exit_options: float = EXIT_OPTIONS_Q10) -> float:
     return float(max(tips))
 
 
-class _ChartAnyOf(ChartQuestion):
-    """A chart question that accepts any of several structures (the first is the model).
-
-    ``alternatives`` is a list of ``{"mark": ..., "encodings": {...}}``; an answer passes
-    when it fits one of them. Messages come from the first alternative.
-    """
-
-    def __init__(self, *args: Any, alternatives: list[dict], **kw: Any) -> None:
-        super().__init__(*args, **kw)
-        self.alternatives = [ChartQuestion(self.name, None, **a) for a in alternatives]
-
-    def expected_value(self) -> Any:
-        return [a.expected_value() for a in self.alternatives]
-
-    def _compare(self, answer: Any, expected: Any) -> tuple[bool, str]:
-        first = ""
-        for views in expected:
-            ok, message = super()._compare(answer, views)
-            if ok:
-                return True, ""
-            first = first or message
-        return False, first
+def _rates_table() -> pd.DataFrame:
+    """q7's small table: one row per value of defect, the success rate in 'rate'."""
+    return _subset().groupby("defect")["success"].mean().reset_index(name="rate")
 
 
 def _chart_spec(x: str, y: str, mark: str = "bar") -> list:
@@ -376,16 +357,21 @@ q6 = FrameQuestion(
     ],
 )
 
-q7 = _ChartAnyOf(
+q7 = ChartQuestion(
     "q7",
     variable="rate_chart",
-    prompt="Bar chart: success rate (y, quantitative) by defection (x, nominal or ordinal)",
+    prompt="Bar chart: success rate (y, quantitative) by defection (x, nominal or ordinal), "
+    "with axis titles and a tooltip",
     alternatives=[
-        {"mark": "bar", "encodings": {"x": f"defect:{t}", "y": y}}
-        for y in ("rate:Q", "mean(success):Q")
+        {"mark": "bar", "encodings": {"x": f"defect:{t}", "y": y}, "data": data_of}
+        for y, data_of in (("rate:Q", _rates_table), ("mean(success):Q", _subset))
         for t in ("N", "O")
     ],
     fields=["defect"],
+    data_hint="the nonviolent campaigns: the small table of their two rates (one row per "
+    "value of defect), or `nonviolent` itself with y='mean(success):Q'",
+    titles=("x", "y"),
+    tooltip=True,
     hints=[
         "First make a small table with one row per value of 'defect' and a column 'rate': "
         "group `nonviolent` by 'defect' and take the mean of 'success'.",

@@ -266,10 +266,17 @@ q4 = FrameQuestion(
 q5 = ChartQuestion(
     "q5",
     variable="spending_chart",
-    prompt="Bar chart of defence spending by budget year (x year:O, y value:Q)",
+    prompt="Bar chart of defence spending by budget year (x year:O, y value:Q), with a "
+    "title, axis titles and a tooltip",
     mark="bar",
     encodings={"x": "year:O", "y": "value:Q"},
     fields=["year", "value"],
+    data=_spending,
+    data_hint="the table `spending` prepared above (the junta's defence budgets, one row "
+    "per year)",
+    titles=("x", "y"),
+    chart_title=True,
+    tooltip=True,
     hints=[
         "Start from the table `spending` prepared above; it has a column 'year'.",
         "A bar chart is alt.Chart(table).mark_bar(); years are ordered categories, so "

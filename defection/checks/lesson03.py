@@ -57,6 +57,12 @@ def _counts() -> pd.DataFrame:
     return data.load("defection_counts")
 
 
+def _soldier_totals() -> pd.DataFrame:
+    """q4's rows: the running totals of soldiers, as the notebook prepares them."""
+    c = _counts()
+    return c[(c["who_counted"] == "soldiers") & (c["measure"] == "cumulative")]
+
+
 def _pair() -> pd.DataFrame:
     """The two cumulative counts of soldiers by People's Embrace, oldest first."""
     c = _counts()
@@ -310,10 +316,15 @@ q3 = FrameQuestion(
 q4 = ChartQuestion(
     "q4",
     variable="counts_chart",
-    prompt="Points of soldiers' running totals over time, coloured by claimant",
+    prompt="Points of soldiers' running totals over time, coloured by claimant, with axis "
+    "titles and a tooltip showing claimant, status and qualifier",
     mark={"point", "circle"},
     encodings={"x": "as_of:T", "y": "value:Q", "color": "claimant:N"},
     fields=["as_of", "value", "claimant"],
+    data=_soldier_totals,
+    data_hint="`soldier_totals`, prepared above (the running totals of soldiers only)",
+    titles=("x", "y"),
+    tooltip=["claimant", "status", "qualifier"],
     hints=[
         "Start from `soldier_totals`, prepared above. One point per figure: "
         "alt.Chart(soldier_totals).mark_point().",

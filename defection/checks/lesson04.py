@@ -120,6 +120,13 @@ def _big_regions(threshold: float = REGION_THRESHOLD) -> list[str]:
     return sorted(rows.loc[rows["value"] >= threshold, "region"].astype(str))
 
 
+def _claimed() -> pd.DataFrame:
+    """q8's rows: every count of surrendered people, as the notebook's `claimed`."""
+    from defection.surrender import surrender_counts
+
+    return surrender_counts(_counts())
+
+
 def _run(**changes) -> pd.DataFrame:
     from defection.models.absorption import absorption
 
@@ -402,10 +409,16 @@ q7 = SetQuestion(
 q8 = ChartQuestion(
     "q8",
     variable="surrender_chart",
-    prompt="Points of surrender counts over time (x as_of:T, y value:Q, colour claimant_type:N)",
+    prompt="Points of surrender counts over time (x as_of:T, y value:Q, colour "
+    "claimant_type:N), with axis titles and a tooltip",
     mark=["point", "circle"],
     encodings={"x": "as_of:T", "y": "value:Q", "color": "claimant_type:N"},
     fields=["as_of", "value", "claimant_type"],
+    data=_claimed,
+    data_hint="the table `claimed` prepared above (the surrender counts only, not every "
+    "row of `counts`)",
+    titles=("x", "y"),
+    tooltip=True,
     hints=[
         "Start from the table `claimed` prepared above (one row per claimed count).",
         "A dot per count is .mark_point(); dates are temporal (:T), counts quantitative "

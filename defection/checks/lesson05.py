@@ -293,10 +293,15 @@ q4 = SetQuestion(
 q5 = ChartQuestion(
     "q5",
     variable="senior_chart",
-    prompt="Horizontal bars: senior_defection (x, :Q) for each preset (y, :N)",
+    prompt="Horizontal bars: senior_defection (x, :Q) for each preset (y, :N), with axis "
+    "titles and a tooltip",
     mark="bar",
     encodings={"x": "senior_defection:Q", "y": "preset:N"},
     fields=["preset", "senior_defection"],
+    data=_table,
+    data_hint="your table `preset_outputs` (one row per preset)",
+    titles=("x", "y"),
+    tooltip=True,
     hints=[
         "Start from your table `preset_outputs`: alt.Chart(preset_outputs).mark_bar().",
         "Horizontal bars put the number on x and the category on y: x is "

@@ -96,7 +96,7 @@ WRONG = {
            (alt.Chart(CHART_DATA).mark_line().encode(x="as_of:N", y="value:Q"), "typed"),
            (good_chart() | good_chart(), "one chart"), (TABLE, "altair chart"),
            (alt.Chart(CHART_DATA.rename(columns={"value": "v"})).mark_line().encode(x="as_of:T", y="value:Q"),
-            "lacks")],
+            "no column of that name")],
     "q7": [("nothing relevant", "key ideas"), (5, "text")],
 }  # fmt: skip
 
