@@ -149,7 +149,7 @@ q1 = NumberQuestion(
     variable="success_rate_with",
     prompt="Share of nonviolent NAVCO campaigns WITH security-force defection that succeeded",
     expected=_rate_with,
-    rel_tol=1e-4,
+    decimals=3,
     hints=[
         "Start from `nonviolent` (prepared above). Keep the rows where the security forces "
         "defected: defect == 1.",
@@ -195,7 +195,7 @@ q2 = NumberQuestion(
     variable="success_rate_without",
     prompt="Share of nonviolent NAVCO campaigns WITHOUT security-force defection that succeeded",
     expected=_rate_without,
-    rel_tol=1e-4,
+    decimals=3,
     hints=[
         "The same as q1, but for the rows where defect == 0.",
         "Take the mean of 'success' over those rows: a number between 0 and 1.",
@@ -231,7 +231,7 @@ q3 = NumberQuestion(
     variable="rate_ratio",
     prompt="How many times larger the success rate is with defection than without (ratio of rates)",
     expected=_rate_ratio,
-    rel_tol=1e-4,
+    decimals=2,
     hints=[
         "Use your answers to q1 and q2.",
         "A ratio of rates divides one rate by the other: the rate WITH defection goes on top.",
@@ -257,7 +257,7 @@ q4 = NumberQuestion(
     variable="odds_ratio",
     prompt="Odds ratio of success, with vs without security-force defection (nonviolent campaigns)",
     expected=_odds_ratio,
-    rel_tol=1e-4,
+    decimals=1,
     hints=[
         "The odds of success in a group are successes / failures, which is the same as "
         "rate / (1 - rate).",
@@ -450,8 +450,7 @@ q9 = NumberQuestion(
     variable="final_share",
     prompt="Final defecting share of the cascade at the given settings",
     expected=_final_share,
-    rel_tol=1e-6,
-    abs_tol=1e-9,
+    decimals=3,
     hints=[
         "Call cascade(...) with the four settings given in the task: repression, "
         "incentives, exit_options and spread.",
@@ -485,8 +484,8 @@ q10 = NumberQuestion(
     variable="lowest_stalling_repression",
     prompt="Lowest repression in the options at which the cascade stops tipping (exit options 0.6)",
     expected=_lowest_stalling,
-    rel_tol=1e-9,
-    abs_tol=1e-9,
+    options=REPRESSION_OPTIONS,
+    recheck="run the cascade at each level in the list with exit_options=0.6 and look at .tipped; the question asks for the lowest level where it is False.",
     hints=[
         "Keep the q9 settings but set exit_options=0.6; then try each repression level in "
         "the list.",

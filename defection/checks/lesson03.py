@@ -90,6 +90,12 @@ def _daily_rate() -> float:
     return extra / days
 
 
+def _daily_rate_both_ends() -> float:
+    """The same rate when both end days are counted (one day more): also accepted."""
+    extra, days, _, _ = _gap()
+    return extra / (days + 1)
+
+
 def _days_since_coup() -> int:
     return int((_pair()["as_of"].iloc[-1] - pd.Timestamp(COUP_DAY)).days)
 
@@ -196,7 +202,8 @@ q1 = NumberQuestion(
     prompt="Average number of soldiers per day joining People's Embrace's count between "
     "its two running totals",
     expected=_daily_rate,
-    rel_tol=5e-3,  # counting both end days (one day more) is accepted
+    decimals=2,
+    also=[_daily_rate_both_ends],
     hints=[
         "Keep the rows whose claimant starts with \"People's Embrace\" (one of them says "
         "'via VOA'), whose who_counted is 'soldiers' and whose measure is 'cumulative'. "
@@ -383,8 +390,7 @@ q6 = NumberQuestion(
     variable="second_agreement",
     prompt="Share of the five statements on which the second coder matches the reference",
     expected=_second_agreement,
-    rel_tol=1e-6,
-    abs_tol=1e-9,
+    decimals=2,
     hints=[
         "First build `reference_codes`: the reference_code of each id in `five`, in the "
         "same order as `second_coder`.",
@@ -413,8 +419,7 @@ q7 = NumberQuestion(
     variable="second_kappa",
     prompt="Cohen's kappa between the second coder and the reference",
     expected=_second_kappa,
-    rel_tol=1e-6,
-    abs_tol=1e-9,
+    decimals=2,
     hints=[
         "Use the same two lists as in q6.",
         "kappa = (observed agreement - chance agreement) / (1 - chance agreement); "
@@ -448,8 +453,7 @@ q8 = NumberQuestion(
     variable="share_privates",
     prompt="Defecting share of privates in the calculus run with the stated settings",
     expected=lambda: _share("private"),
-    rel_tol=1e-6,
-    abs_tol=1e-9,
+    decimals=3,
     hints=[
         "Run calculus(**settings): one row per rank.",
         "The column 'share' is the share of that rank that would defect (0 to 1); "
@@ -477,8 +481,7 @@ q9 = NumberQuestion(
     variable="share_senior",
     prompt="Defecting share of senior officers in the same run",
     expected=lambda: _share("senior officer"),
-    rel_tol=1e-6,
-    abs_tol=1e-9,
+    decimals=4,
     hints=[
         "Same run as q8, another row.",
         "The rank is written 'senior officer' (singular, lower case).",

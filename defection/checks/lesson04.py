@@ -163,7 +163,8 @@ q1 = NumberQuestion(
     variable="daily_rate",
     prompt="Surrenders per day behind the monitor's 'more than 6,000' (row dc033)",
     expected=_daily_rate,
-    rel_tol=0.006,  # 186 days (the difference of the dates) or 187 (both ends counted)
+    decimals=1,
+    also=[lambda: _rate(MONITOR_TOTAL, inclusive=True)],
     hints=[
         "Row dc033 has a value, a period_start (the first day) and an as_of date (the last).",
         "A daily rate is people / days. Subtracting two dates gives a Timedelta; its .days "
@@ -211,7 +212,7 @@ q2 = NumberQuestion(
     variable="laukkai_share",
     prompt="Share of the monitor's 6,000 made up by the one Laukkai surrender of January 2024",
     expected=_laukkai_share,
-    rel_tol=1e-3,
+    decimals=3,
     hints=[
         "The Laukkai surrender of 4 January 2024 is row dc029; the monitor's total is dc033.",
         "A share is part / whole, a number between 0 and 1.",
@@ -282,7 +283,7 @@ q4 = NumberQuestion(
     variable="myawaddy_gap_share",
     prompt="Gap between the two Myawaddy counts as a share of the larger count",
     expected=_gap_share,
-    rel_tol=1e-3,
+    decimals=3,
     hints=[
         "Keep the rows dated 5 April 2024 with a boolean mask: "
         "counts[counts['as_of'] == pd.Timestamp('2024-04-05')]. (In pandas 3, "
@@ -447,8 +448,7 @@ q9 = NumberQuestion(
     variable="lost_by_month_24",
     prompt="People lost (back to the army, abroad or out of reach) by month 24 of the stated run",
     expected=_lost,
-    rel_tol=1e-6,
-    abs_tol=1e-6,
+    decimals=0,
     hints=[
         "Run absorption(...) with exactly the four settings given in the task.",
         "The table has one row per month; 'cumulative_lost' adds up everyone who gave up "
@@ -490,8 +490,8 @@ q10 = NumberQuestion(
     variable="smallest_capacity",
     prompt="Smallest capacity among the options that keeps the number lost under 1,500",
     expected=_smallest_capacity,
-    abs_tol=0.0,
-    rel_tol=1e-9,
+    options=CAPACITY_OPTIONS,
+    recheck="run the model with funding=5000 for each capacity in the list and compare the last 'cumulative_lost' with 1,500; the question asks for the smallest capacity that stays under it.",
     hints=[
         "Keep the q9 settings but set funding=5000; then try each capacity in the list.",
         "A loop does it: for cap in options: run the model and look at the last "
@@ -515,8 +515,8 @@ q10 = NumberQuestion(
         ),
         (
             lambda: _smallest_capacity(1000),
-            "That keeps the loss under 1,000; the limit here is 1,500, so a smaller "
-            "capacity will do.",
+            "That is the smallest capacity that keeps the loss under 1,000; the limit in "
+            "this question is 1,500.",
         ),
         (
             lambda: max(c for c in CAPACITY_OPTIONS if c < _smallest_capacity()),

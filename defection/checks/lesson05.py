@@ -146,7 +146,7 @@ q1 = NumberQuestion(
     variable="senior_share_support",
     prompt="Share of senior officers who would defect in the 'Strong external support' preset",
     expected=_senior_defection,
-    rel_tol=1e-3,
+    decimals=3,
     hints=[
         "Run the chain with the preset's five settings: scenario(**PRESETS['Strong external "
         "support']). The ** unpacks the dictionary into keyword arguments.",
@@ -186,7 +186,7 @@ q2 = NumberQuestion(
     variable="softliner_share_collapse",
     prompt="Share of senior officers cut out of the spoils in the 'Economic collapse' preset",
     expected=_softliners,
-    rel_tol=1e-3,
+    decimals=2,
     hints=[
         "Same method as q1, with the 'Economic collapse' preset.",
         "Softliners are the senior officers cut out of the spoils; the indicator is called "
@@ -330,7 +330,7 @@ q6 = NumberQuestion(
     variable="record_share_2021",
     prompt="Share of the army that had defected by late 2021: row dc007 / low end of row fs03",
     expected=_record_share,
-    rel_tol=1e-3,
+    decimals=4,
     hints=[
         "Pick each row by its id with a boolean mask, e.g. "
         "counts[counts['count_id'] == 'dc007'].",
@@ -368,8 +368,8 @@ q7 = NumberQuestion(
     prompt="Smallest incentives among the options that turns the split at the top on, "
     "other settings at 'Economic collapse'",
     expected=_smallest_setting,
-    rel_tol=1e-9,
-    abs_tol=1e-9,
+    options=SENSITIVITY_OPTIONS,
+    recheck="run the scenario for each value in the list (other settings at 'Economic collapse') and look at result.split_at_top; the question asks for the smallest value that turns it on.",
     hints=[
         "Copy the preset's settings and change only 'incentives': "
         "scenario(**{**PRESETS['Economic collapse'], 'incentives': 0.6}).",

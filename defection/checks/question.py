@@ -160,10 +160,22 @@ class Question:
     def _compare(self, answer: Any, expected: Any) -> tuple[bool, str]:
         raise NotImplementedError
 
+    def _mistake_values(self) -> list[tuple[Any, str]]:
+        """The predicted wrong answers, computed once (they come from the course's data
+        and models, like the expected value, and some take a model run each)."""
+        if getattr(self, "_mistake_cache", None) is None:
+            values = []
+            for wrong, message in self.mistakes:
+                try:
+                    values.append((wrong() if callable(wrong) else wrong, message))
+                except Exception:
+                    continue
+            self._mistake_cache = values
+        return self._mistake_cache
+
     def _mistake_message(self, answer: Any) -> str:
-        for wrong, message in self.mistakes:
+        for value, message in self._mistake_values():
             try:
-                value = wrong() if callable(wrong) else wrong
                 if self._compare(answer, value)[0]:
                     return message
             except Exception:

@@ -142,10 +142,46 @@ def test_placeholder_is_not_answered(q):
     assert "not answered" in str(result).casefold()
 
 
-def test_size_of_error_is_rough_and_directional():
-    assert "about 20%" in q1.check(RATE * 1.2).message
+def test_size_of_error_is_directional_but_never_an_invertible_number():
+    assert "too high" in q1.check(RATE * 1.2).message
     assert "too low" in q1.check(RATE * 0.5).message
     assert "wrong sign" in q1.check(-RATE).message
+    for factor in (0.5, 0.9, 0.99, 1.01, 1.2, 3, 30):
+        message = q1.check(RATE * factor).message
+        assert "%" not in message and not any(ch.isdigit() for ch in message), message
+
+
+def test_decimals_accept_exactly_the_stated_precision():
+    q = NumberQuestion("qd", "x", expected=3.888888, decimals=1)
+    assert q.precision_text == "one decimal place"
+    assert q.check(3.9).passed and q.check(3.85).passed and q.check(3.888888).passed
+    assert not q.check(3.95).passed and not q.check(3.8).passed
+    whole = NumberQuestion("qw", "x", expected=2877.63, decimals=0)
+    assert whole.precision_text == "a whole number"
+    assert whole.check(2878).passed and whole.check(2877.63).passed
+    assert not whole.check(2877).passed and not whole.check(2879).passed
+    three = NumberQuestion("q3d", "x", expected=0.76923, decimals=3)
+    assert three.check(0.769).passed and not three.check(0.77).passed
+    assert "three decimal places" in three.check(0.77).message
+
+
+def test_also_accepts_another_defensible_reading_at_the_same_precision():
+    q = NumberQuestion("qa", "x", expected=6000 / 186, decimals=1, also=[lambda: 6000 / 187])
+    assert q.check(32.3).passed and q.check(32.1).passed
+    assert not q.check(32.2).passed
+
+
+def test_options_say_in_the_list_or_not_never_how_far():
+    q = NumberQuestion("qo", "x", expected=0.7, options=[0.55, 0.6, 0.7, 0.8],
+                       recheck="look at .tipped for each.")
+    assert q.precision_text == "a number from the list"
+    assert q.check(0.7).passed
+    near, far = q.check(0.6).message, q.check(0.8).message
+    assert "in the list" in near and "look at .tipped" in near
+    for message in (near, far):
+        assert "high" not in message and "low" not in message and "%" not in message
+    assert near == far
+    assert "not one of the options" in q.check(0.65).message
 
 
 def test_check_reads_the_callers_variable():
