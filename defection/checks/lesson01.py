@@ -155,7 +155,8 @@ q1 = NumberQuestion(
         "defected: defect == 1.",
         "`success` is 1 for a campaign that succeeded and 0 otherwise, so the mean of that "
         "column over some rows is the share of those rows that succeeded.",
-        "nonviolent.loc[nonviolent['defect'] == 1, 'success'].mean()",
+        "Fill in the blanks: with_defection = nonviolent[nonviolent['defect'] == ...]; then "
+        "success_rate_with = with_defection[...].mean()",
     ],
     solution=(
         'with_defection = nonviolent[nonviolent["defect"] == 1]\n'
@@ -199,7 +200,8 @@ q2 = NumberQuestion(
     hints=[
         "The same as q1, but for the rows where defect == 0.",
         "Take the mean of 'success' over those rows: a number between 0 and 1.",
-        "nonviolent.loc[nonviolent['defect'] == 0, 'success'].mean()",
+        "Fill in the blanks: without_defection = nonviolent[nonviolent[...] == 0]; then "
+        "success_rate_without = without_defection['success']....()",
     ],
     solution=(
         'without_defection = nonviolent[nonviolent["defect"] == 0]\n'
@@ -235,7 +237,8 @@ q3 = NumberQuestion(
     hints=[
         "Use your answers to q1 and q2.",
         "A ratio of rates divides one rate by the other: the rate WITH defection goes on top.",
-        "success_rate_with / success_rate_without",
+        "Fill in the blank: rate_ratio = success_rate_with / ... (the rate WITHOUT defection "
+        "goes underneath).",
     ],
     solution="rate_ratio = success_rate_with / success_rate_without",
     mistakes=[
@@ -263,8 +266,8 @@ q4 = NumberQuestion(
         "rate / (1 - rate).",
         "Compute the odds with defection and the odds without, then divide the first by "
         "the second.",
-        "(success_rate_with / (1 - success_rate_with)) / "
-        "(success_rate_without / (1 - success_rate_without))",
+        "Fill in the blanks: odds_with = success_rate_with / (1 - ...); odds_without = ... / "
+        "(1 - success_rate_without); then odds_ratio = odds_with / ...",
     ],
     solution=(
         "odds_with = success_rate_with / (1 - success_rate_with)\n"
@@ -336,7 +339,8 @@ q6 = FrameQuestion(
         "pd.crosstab(rows, columns) counts how often each pair of values occurs.",
         "Pass two columns of `nonviolent`: first 'defect' (it becomes the rows), then "
         "'success' (the columns). No margins, no normalising: plain counts.",
-        "pd.crosstab(nonviolent['defect'], nonviolent['success'])",
+        "Fill in the blanks: defect_by_success = pd.crosstab(nonviolent[...], "
+        "nonviolent[...]), rows first, then columns.",
     ],
     solution='defect_by_success = pd.crosstab(nonviolent["defect"], nonviolent["success"])',
     mistakes=[
@@ -377,9 +381,10 @@ q7 = ChartQuestion(
         "group `nonviolent` by 'defect' and take the mean of 'success'.",
         "Then alt.Chart(table).mark_bar().encode(x=..., y=...). 'defect' is a category "
         "here (0 or 1), so type it nominal ':N' (or ordinal ':O'); the rate is ':Q'.",
-        "rates = nonviolent.groupby('defect')['success'].mean().reset_index(name='rate'); "
-        "then alt.Chart(rates).mark_bar().encode(x=alt.X('defect:N', title=...), "
-        "y=alt.Y('rate:Q', title=...), tooltip=[...])",
+        "Follow the worked example above with nonviolent and 'defect': rates = "
+        "nonviolent.groupby(...)['success'].mean().reset_index(name='rate'); then "
+        "alt.Chart(rates).mark_bar().encode(x=alt.X('defect:N', title=...), y=alt.Y(..., "
+        "title=...), tooltip=[...])",
     ],
     solution=(
         "rates = (\n"
@@ -417,9 +422,9 @@ q8 = SetQuestion(
         "For those rows make two True/False columns: the course sees a split at the top "
         "(sf_defection is one of 'major', 'elite_withdrawal', 'coup', use .isin(...)), and "
         "NAVCO says defection (navco_defect == 1). A disagreement is where they differ (!=).",
-        "coded = cases[cases['navco_defect'].notna()]; split = coded['sf_defection']"
-        ".isin([...]); navco = coded['navco_defect'] == 1; then "
-        "sorted(coded.loc[split != navco, 'country']).",
+        "Fill in the blanks: coded = cases[cases['navco_defect'].notna()]; split = "
+        "coded['sf_defection'].isin([...]); navco = coded['navco_defect'] == ...; then "
+        "coding_disagreements = sorted(coded.loc[split ... navco, 'country']).",
     ],
     solution=(
         'coded = cases[cases["navco_defect"].notna()]\n'
@@ -456,8 +461,8 @@ q9 = NumberQuestion(
         "incentives, exit_options and spread.",
         "The result is an object with attributes; the share of the force that has defected "
         "when the process stops is one of them.",
-        "run = cascade(repression=..., incentives=..., exit_options=..., spread=...); "
-        "then run.final_share",
+        "Fill in the blanks: run = cascade(repression=..., incentives=..., exit_options=..., "
+        "spread=...); then final_share = run.... (the attribute for the share that defected).",
     ],
     solution=(
         "run = cascade(repression=0.6, incentives=0.3, exit_options=0.3, spread=0.25)\n"
@@ -485,14 +490,18 @@ q10 = NumberQuestion(
     prompt="Lowest repression in the options at which the cascade stops tipping (exit options 0.6)",
     expected=_lowest_stalling,
     options=REPRESSION_OPTIONS,
-    recheck="run the cascade at each level in the list with exit_options=0.6 and look at .tipped; the question asks for the lowest level where it is False.",
+    recheck=(
+        "run the cascade at each level in the list with exit_options=0.6 and look at .tipped;"
+        " the question asks for the lowest level where it is False."
+    ),
     hints=[
         "Keep the q9 settings but set exit_options=0.6; then try each repression level in "
         "the list.",
         "A run has an attribute .tipped (True when a majority ends up defecting). Collect "
         "the repression levels where it is False.",
-        "stalled = [r for r in options if not cascade(repression=r, incentives=0.3, "
-        "exit_options=0.6, spread=0.25).tipped]; then min(stalled).",
+        "Fill in the blanks: stalled = [r for r in options if not cascade(repression=r, "
+        "incentives=0.3, exit_options=..., spread=0.25)....]; then lowest_stalling_repression"
+        " = ...(stalled).",
     ],
     solution=(
         "stalled = []\n"
@@ -567,6 +576,17 @@ w1 = WrittenQuestion(
         "quantity, data version and sample, coding), citing sources."
     ),
     model_answer=W1_MODEL,
+    hints=[
+        "A strong answer does four things: gives your two rates and at least one ratio; shows"
+        " why 46 cannot be a ratio of rates here (multiply the no-defection rate by 46); says"
+        " which different quantities a '46 times' could be (ratio of rates, odds ratio, an "
+        "estimate from a model with other factors held constant); and says where the figure "
+        "comes from and how it reached us.",
+        "Then list what you would look up to check it: the original article, the table or "
+        "model the number comes from, which quantity it is, which data version and which "
+        "campaigns, and how defection and success were coded. Cite the sources by key, e.g. "
+        "[@navco_2019].",
+    ],
     points=4,
 )
 
@@ -584,6 +604,16 @@ w2 = WrittenQuestion(
         "least two different sources."
     ),
     model_answer=W2_MODEL,
+    hints=[
+        "A strong answer places Myanmar first (who has defected, up to which rank, and "
+        "whether any senior commander has broken away; is the regime still in power?), then "
+        "compares it with the course's cases: where did rulers fall, and where did they "
+        "survive?",
+        "Then use the cascade model: what would have to change for it to tip (first movers, "
+        "visible defections, exit options, incentives, repression, a senior break)? End with "
+        "a limit: the model forecasts nothing, the cases are not a sample, and the junta "
+        "responds. Cite at least two different sources.",
+    ],
     points=4,
 )
 

@@ -210,9 +210,9 @@ q1 = NumberQuestion(
         "You should get two rows.",
         "A running total grows: the soldiers added between the two dates are the later "
         "value minus the earlier value. Divide by the number of days between the dates.",
-        "Subtracting two dates gives a Timedelta; .days turns it into a whole number: "
-        "(later['as_of'] - earlier['as_of']).days. Then rate = (later value - earlier "
-        "value) / days.",
+        "Fill in the blanks: earlier, later = embrace.iloc[0], embrace.iloc[...]; days = "
+        "(later['as_of'] - earlier[...]).days; then daily_rate = (later['value'] - ...) / "
+        "days.",
     ],
     solution=(
         "embrace = counts[\n"
@@ -295,7 +295,8 @@ q3 = FrameQuestion(
         "Group the whole counts table by 'claimant_type' and count the rows in each group.",
         ".groupby('claimant_type').size() counts rows; summing the 'value' column would add "
         "up numbers that count different things.",
-        "counts.groupby('claimant_type', observed=True).size().reset_index(name='figures')",
+        "Fill in the blanks: counts.groupby(..., "
+        "observed=True)....().reset_index(name='figures')",
     ],
     solution=(
         "figures_by_type = (\n"
@@ -337,9 +338,10 @@ q4 = ChartQuestion(
         "alt.Chart(soldier_totals).mark_point().",
         "Dates go on x as temporal (:T), the figure on y as quantitative (:Q) and the "
         "claimant in colour as nominal (:N).",
-        "alt.Chart(soldier_totals).mark_point(size=80).encode(x=alt.X('as_of:T', "
-        "title=...), y=alt.Y('value:Q', title=...), color=alt.Color('claimant:N', "
-        "title=...), tooltip=[...])",
+        "Fill in the blanks: "
+        "alt.Chart(soldier_totals).mark_point(size=80).encode(x=alt.X('as_of:T', title=...), "
+        "y=alt.Y(..., title=...), color=alt.Color('claimant:N', title=...), "
+        "tooltip=['claimant', ..., ...])",
     ],
     solution=(
         "counts_chart = (\n"
@@ -366,8 +368,8 @@ q5 = SetQuestion(
         "tell drivers from obstacles and immediate from structural obstacles.",
         "Keep rows where type is 'obstacle' AND immediacy is 'structural', then take the "
         "'code' column.",
-        "codebook.loc[(codebook['type'] == 'obstacle') & (codebook['immediacy'] == "
-        "'structural'), 'code'].tolist()",
+        "Fill in the blanks: keep = (codebook['type'] == ...) & (codebook['immediacy'] == "
+        "...); then structural_obstacles = codebook.loc[keep, ...].tolist().",
     ],
     solution=(
         "structural = codebook[\n"
@@ -396,8 +398,8 @@ q6 = NumberQuestion(
         "same order as `second_coder`.",
         "coding.agreement(a, b) takes two lists of the same length and returns a share "
         "between 0 and 1.",
-        "statements.set_index('statement_id').loc[five, 'reference_code'].tolist() gives the "
-        "reference list; then coding.agreement(second_coder, reference_codes).",
+        "Fill in the blanks: reference_codes = statements.set_index('statement_id').loc[five,"
+        " ...].tolist(); then second_agreement = coding.agreement(second_coder, ...).",
     ],
     solution=(
         'reference_codes = (\n'
@@ -424,7 +426,8 @@ q7 = NumberQuestion(
         "Use the same two lists as in q6.",
         "kappa = (observed agreement - chance agreement) / (1 - chance agreement); "
         "coding.cohens_kappa does all of it.",
-        "second_kappa = coding.cohens_kappa(second_coder, reference_codes)",
+        "Fill in the blank: second_kappa = coding.cohens_kappa(second_coder, ...), with the "
+        "same reference list as in q6.",
     ],
     solution=(
         "second_kappa = coding.cohens_kappa(second_coder, reference_codes)\n"
@@ -458,7 +461,8 @@ q8 = NumberQuestion(
         "Run calculus(**settings): one row per rank.",
         "The column 'share' is the share of that rank that would defect (0 to 1); "
         "'expected_defectors' is a number of soldiers.",
-        "run.set_index('rank').loc['private', 'share']",
+        "Fill in the blanks: run = calculus(**settings); shares = run.set_index('rank')[...];"
+        " then share_privates = shares[...].",
     ],
     solution=(
         "run = calculus(**settings)\n"
@@ -485,7 +489,8 @@ q9 = NumberQuestion(
     hints=[
         "Same run as q8, another row.",
         "The rank is written 'senior officer' (singular, lower case).",
-        "shares['senior officer']",
+        "Fill in the blank: with shares from q8, share_senior = shares[...] (the rank is "
+        "written as in the 'rank' column).",
     ],
     solution='share_senior = float(shares["senior officer"])',
     mistakes=[
@@ -604,6 +609,14 @@ w1 = WrittenQuestion(
         "defectors vs later surrenderers; trust debate). 1: cites course sources."
     ),
     model_answer=W1_MODEL,
+    hints=[
+        "A strong answer defines the three terms (changes sides / leaves and hides / gives up"
+        " to the enemy) and shows, with an example from the counts table, how mixing them "
+        "changes a count.",
+        "Then say why the difference matters after a conflict: protection, vetting and "
+        "accountability may differ for early defectors and later surrenderers. Cite the "
+        "course sources.",
+    ],
     points=4,
 )
 
@@ -620,6 +633,16 @@ w2 = WrittenQuestion(
         "sources."
     ),
     model_answer=W2_MODEL,
+    hints=[
+        "A strong answer shows how the junta describes those who leave, with evidence (the "
+        "words it uses, the punishments it threatens, the pardons it offers), and why numbers"
+        " from defector groups and the NUG need care too (their interest, merged categories, "
+        "figures that disagree).",
+        "Then describe a fair method: who counted whom and when, claimed or registered, "
+        "independent estimates, ranges rather than single numbers, neither dismissing nor "
+        "repeating a claim. Note that the regime publishes no figures of its own, and cite "
+        "sources.",
+    ],
     points=4,
 )
 
@@ -633,6 +656,13 @@ w3 = WrittenQuestion(
         "statements, why kappa moves a lot with five items)."
     ),
     model_answer=W3_MODEL,
+    hints=[
+        "A strong answer names the statements where your codes (or the second coder's) "
+        "differed from the reference, and for each gives a reason based on the codebook's "
+        "definitions (codes that overlap, several motives in one statement).",
+        "Then draw a lesson for coding: a decision rule you would add, why more statements "
+        "would help, and why kappa moves a lot with only five statements.",
+    ],
     points=3,
 )
 

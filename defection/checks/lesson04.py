@@ -169,8 +169,9 @@ q1 = NumberQuestion(
         "Row dc033 has a value, a period_start (the first day) and an as_of date (the last).",
         "A daily rate is people / days. Subtracting two dates gives a Timedelta; its .days "
         "attribute is the number of days between them.",
-        "row = counts[counts['count_id'] == 'dc033'].iloc[0]; then divide row['value'] by "
-        "(row['as_of'] - row['period_start']).days.",
+        "Fill in the blanks, as in the worked example: row = counts[counts['count_id'] == "
+        "...].iloc[0]; days = (row['as_of'] - row[...]).days; then daily_rate = row['value'] "
+        "/ ...",
     ],
     solution=(
         'row = counts[counts["count_id"] == "dc033"].iloc[0]\n'
@@ -216,8 +217,8 @@ q2 = NumberQuestion(
     hints=[
         "The Laukkai surrender of 4 January 2024 is row dc029; the monitor's total is dc033.",
         "A share is part / whole, a number between 0 and 1.",
-        "Divide the value of dc029 by the value of dc033 (the soldiers only: the relatives "
-        "in the notes are not part of either count).",
+        "Fill in the blanks: value = counts.set_index('count_id')['value']; then "
+        "laukkai_share = value[...] / value[...] (part / whole, soldiers only).",
     ],
     solution=(
         'value = counts.set_index("count_id")["value"]\n'
@@ -290,7 +291,8 @@ q4 = NumberQuestion(
         "counts.query(\"as_of == '2024-04-05'\") silently returns no rows.)",
         "The gap is the larger value minus the smaller one; the share divides the gap by "
         "the LARGER value. Give a number between 0 and 1.",
-        "v = myawaddy['value']; then (v.max() - v.min()) / v.max().",
+        "Fill in the blanks: myawaddy = counts[counts['as_of'] == pd.Timestamp(...)]; v = "
+        "myawaddy['value']; then myawaddy_gap_share = (v.max() - ...) / ...",
     ],
     solution=(
         'myawaddy = counts[counts["as_of"] == pd.Timestamp("2024-04-05")]\n'
@@ -354,7 +356,8 @@ q6 = FrameQuestion(
         "Keep the rows of `events` whose category is 'surrender' (not 'defection').",
         "Group them by 'region' and count rows with .size(). Careful: value_counts() on a "
         "category column also lists every region with 0 events.",
-        "rows.groupby('region', observed=True).size().reset_index(name='events')",
+        "Fill in the blanks: rows = events[events['category'] == ...]; then rows.groupby(...,"
+        " observed=True).size().reset_index(name='events')",
     ],
     solution=(
         'surrender_rows = events[events["category"] == "surrender"]\n'
@@ -388,8 +391,8 @@ q7 = SetQuestion(
         "region in its own column (the nationwide row has no region).",
         "Keep the rows whose 'value' is at least 500 (>=) and whose 'region' is not missing "
         "(.notna()), then take the 'region' column.",
-        "keep = monitor['region'].notna() & (monitor['value'] >= 500); then "
-        "sorted(monitor.loc[keep, 'region']).",
+        "Fill in the blanks: keep = monitor['region'].notna() & (monitor['value'] >= ...); "
+        "then big_regions = sorted(monitor.loc[keep, ...]).",
     ],
     solution=(
         'keep = monitor["region"].notna() & (monitor["value"] >= 500)\n'
@@ -424,9 +427,8 @@ q8 = ChartQuestion(
         "Start from the table `claimed` prepared above (one row per claimed count).",
         "A dot per count is .mark_point(); dates are temporal (:T), counts quantitative "
         "(:Q) and the kind of claimant nominal (:N).",
-        "alt.Chart(table).mark_point().encode(x=alt.X('as_of:T', title=...), "
-        "y=alt.Y('value:Q', title=...), color=alt.Color('claimant_type:N', title=...), "
-        "tooltip=[...])",
+        "Fill in the blanks: alt.Chart(claimed).mark_point().encode(x=alt.X('as_of:T', "
+        "title=...), y=alt.Y(..., title=...), color=alt.Color(..., title=...), tooltip=[...])",
     ],
     solution=(
         "surrender_chart = (\n"
@@ -453,7 +455,9 @@ q9 = NumberQuestion(
         "Run absorption(...) with exactly the four settings given in the task.",
         "The table has one row per month; 'cumulative_lost' adds up everyone who gave up "
         "waiting or drifted away so far.",
-        "run['cumulative_lost'].iloc[-1] is the value in the last month.",
+        "Fill in the blanks: run = absorption(inflow=[1000] * 6 + [0] * 18, "
+        "vetting_speed=..., capacity=..., funding=...); then lost_by_month_24 = "
+        "run[...].iloc[-1].",
     ],
     solution=(
         "run = absorption(inflow=[1000] * 6 + [0] * 18, vetting_speed=0.5,\n"
@@ -491,12 +495,19 @@ q10 = NumberQuestion(
     prompt="Smallest capacity among the options that keeps the number lost under 1,500",
     expected=_smallest_capacity,
     options=CAPACITY_OPTIONS,
-    recheck="run the model with funding=5000 for each capacity in the list and compare the last 'cumulative_lost' with 1,500; the question asks for the smallest capacity that stays under it.",
+    recheck=(
+        "run the model with funding=5000 for each capacity in the list and compare the last "
+        "'cumulative_lost' with 1,500; the question asks for the smallest capacity that stays"
+        " under it."
+    ),
     hints=[
         "Keep the q9 settings but set funding=5000; then try each capacity in the list.",
         "A loop does it: for cap in options: run the model and look at the last "
         "'cumulative_lost'. Keep the capacities whose loss is below 1,500.",
-        "Among the capacities that pass, take the smallest with min(...).",
+        "Fill in the blanks: passing = [cap for cap in options if absorption(inflow=[1000] * "
+        "6 + [0] * 18, vetting_speed=0.5, capacity=cap, "
+        "funding=...)['cumulative_lost'].iloc[-1] < ...]; then smallest_capacity = "
+        "...(passing).",
     ],
     solution=(
         "options = [200, 300, 400, 500, 600, 800, 1000]\n"
@@ -605,6 +616,16 @@ w1 = WrittenQuestion(
         "evidence (motives read from outside), citing sources."
     ),
     model_answer=W1_MODEL,
+    hints=[
+        "A strong answer states the shift in motives from 2021 to after 2023 and the debate "
+        "about trust it set off, with a source, and takes a reasoned position without "
+        "treating a pragmatic motive as proof of bad faith (or argues the opposite with "
+        "evidence).",
+        "Then say what vetting can do (identity, unit, background, spotting spies, "
+        "registration for support) and what it cannot (read motives, guarantee loyalty, "
+        "establish conduct in battle, keep up with numbers on little money). Mention justice "
+        "for atrocities or the limits of the evidence, citing sources.",
+    ],
     points=4,
 )
 
@@ -621,6 +642,14 @@ w2 = WrittenQuestion(
         "different sources correctly and reaches a clear, balanced conclusion."
     ),
     model_answer=W2_MODEL,
+    hints=[
+        "A strong answer says what mass surrender does show (losses, low morale, whole units "
+        "giving up, commands lost), with evidence, and then applies Lesson 1's test: has any "
+        "faction of commanders changed sides?",
+        "Add at least one further limit (surrenderers are not defectors, conscription refills"
+        " the ranks, handbacks brokered by China, the counts are claims) and end with a "
+        "clear, balanced conclusion that cites at least two different sources.",
+    ],
     points=4,
 )
 

@@ -146,6 +146,9 @@ class Question:
     def hint(self) -> Feedback:
         """Show the next hint (the last one repeats)."""
         if not self.hints:
+            rubric = getattr(self, "rubric", "")
+            if rubric:  # a written question without hints: say what a strong answer covers
+                return Feedback(self.name, "Hint", f"What your instructor looks for: {rubric}")
             return Feedback(self.name, "Hint", "No hint for this question: re-read the question.")
         i = min(self._hint_index, len(self.hints) - 1)
         self._hint_index = i + 1
