@@ -252,8 +252,9 @@ q3 = ChoiceQuestion(
         "a": "Nothing important: soldiers gave up at a steady pace, so every week of the "
         "period saw about seven times the daily rate.",
         "b": "Surrenders came in blocks (one January day at Laukkai is a large part of the "
-        "total), and 'more than 6,000' is a floor reported by forces that gain from high "
-        "numbers, so both the pace and the size are uncertain.",
+        "total), and 'more than 6,000' is a floor that the table marks as claimed, not "
+        "verified, a figure the Brotherhood Alliance, which gains from high numbers, also "
+        "gave; so both the pace and the size are uncertain.",
         "c": "Nothing, because two different sources both reported more than 6,000: the "
         "figure is verified and the daily rate is exact.",
         "d": "The rate is too high because the monitor counted the soldiers' families too.",
@@ -549,8 +550,8 @@ q11 = ChoiceQuestion(
     },
     expected=_why_capacity_stops_mattering,
     feedback={
-        "a": "Funding matters, but capacity did change the result between 100 and 800: why "
-        "does it stop at some point?",
+        "a": "Funding matters, but in your q9 and q10 runs capacity did change the result, "
+        "from 200 up to 800: why does it stop mattering at some point?",
         "c": "The model has no randomness: the same settings always give the same table.",
         "d": "Look at the 'queue' column of the run in month 6.",
     },

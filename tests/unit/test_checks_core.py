@@ -83,7 +83,7 @@ WRONG = {
     "q1": [(0.6, "too high"), (0.40, "too low"), (52.38095238, "100 times"), (1 - RATE, "failure rate"),
            ("0.52", "quotes"), (pd.Series([0.1, 0.2]), "single number"), (0.52, "close")],
     "q2": [("b", "army held together"), ("d", "not one of the options"), (["a"], "one option")],
-    "q3": [(["Egypt", "Philippines"], "missing"), (["Egypt", "Philippines", "Indonesia", "China"], "should not"),
+    "q3": [(["Egypt", "Philippines"], "missing"), (["Egypt", "Philippines", "Indonesia", "China"], "'China' does not belong"),
            ("Egypt", "list")],
     "q4": [(TABLE.drop(columns="claimant"), "missing column"), (TABLE.assign(extra=1), "unexpected column"),
            (TABLE.head(2), "too few"), (TABLE.assign(value=[2000.0, 10000.0, 351.0]), "'value'"),
@@ -358,3 +358,12 @@ def test_faceted_chart_and_aggregate():
     assert "summarised" in q.check(alt.Chart(data).mark_bar().encode(x="sum(kind):Q", y="kind:N")).message
     faceted = right.facet(column="kind:N")
     assert q.check(faceted).status == CORRECT
+
+
+def test_set_feedback_names_the_students_own_extra_items_only():
+    q = SetQuestion("qs", "x", expected=["Egypt", "Philippines"])
+    message = q.check(["Egypt", "China", "Peru"]).message
+    assert "'China', 'Peru' do not belong" in message and "1 item(s) are missing" in message
+    assert "Philippines" not in message
+    joined = q.check(["Egypt; Philippines"]).message
+    assert "Philippines" not in joined and "should not be there" in joined

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from defection.checks.question import Question
-from defection.checks.values import _describe, _norm_item
+from defection.checks.values import _describe, _norm_item, _short_repr
 
 
 class SetQuestion(Question):
@@ -49,12 +49,29 @@ class SetQuestion(Question):
         if got == want:
             return True, ""
         right = len(got & want)
-        extra = len(got - want)
+        wrong = got - want
         missing = len(want - got)
         parts = [f"{right} of your {len(got)} item(s) are right"]
-        if extra:
-            parts.append(f"{extra} should not be there")
+        if wrong:
+            # naming the student's own extra items gives nothing away; missing ones stay unnamed
+            # (unless an item quotes a right one, e.g. two names in one string)
+            right_texts = [str(k[1]) for k in want if k[0] == "s" and k[1]]
+            named, unnamed, seen = [], 0, set()
+            for item in items:
+                key = _norm_item(item)
+                if key in wrong and key not in seen:
+                    seen.add(key)
+                    if any(t in str(key[1]) for t in right_texts):
+                        unnamed += 1
+                    else:
+                        named.append(_short_repr(item, 40))
+            if named:
+                more = f" and {len(named) - 5} more" if len(named) > 5 else ""
+                shown = ", ".join(named[:5]) + more
+                verb = "does" if len(named) == 1 else "do"
+                parts.append(f"{shown} {verb} not belong in the list")
+            if unnamed:
+                parts.append(f"{unnamed} other item(s) should not be there as written")
         if missing:
             parts.append(f"{missing} item(s) are missing")
         return False, "; ".join(parts) + "."
-
