@@ -287,9 +287,8 @@ q4 = NumberQuestion(
     expected=_gap_share,
     decimals=3,
     hints=[
-        "Keep the rows dated 5 April 2024 with a boolean mask: "
-        "counts[counts['as_of'] == pd.Timestamp('2024-04-05')]. (In pandas 3, "
-        "counts.query(\"as_of == '2024-04-05'\") silently returns no rows.)",
+        "Keep the rows dated 5 April 2024 with a boolean mask, as in part 0: "
+        "counts[counts['as_of'] == pd.Timestamp('2024-04-05')]. There should be two.",
         "The gap is the larger value minus the smaller one; the share divides the gap by "
         "the LARGER value. Give a number between 0 and 1.",
         "Fill in the blanks: myawaddy = counts[counts['as_of'] == pd.Timestamp(...)]; v = "
