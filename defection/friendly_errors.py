@@ -4,10 +4,12 @@ Students who have used Python twice meet two errors again and again in the exerc
 
 * ``NameError: name 'c' is not defined`` after ``answer_q5 = c`` — the choice needs quotes;
 * ``KeyError: 'rat'`` from ``df["rat"]`` — a column name spelt differently from the table's,
-  shown at the end of forty lines of pandas internals.
+  shown at the end of forty lines of pandas internals;
+* ``AttributeError: ... no attribute 'days'`` after subtracting the dates of a one-row
+  table instead of one row (``.iloc[0]``).
 
-:func:`install` registers an IPython custom exception handler for ``NameError`` and
-``KeyError``. It prints a short note first (what went wrong, in the student's terms, and
+:func:`install` registers an IPython custom exception handler for ``NameError``,
+``KeyError`` and ``AttributeError``. It prints a short note first (what went wrong, in the student's terms, and
 for a column the columns that do exist) and then the usual traceback, unchanged: nothing is
 hidden from anyone who wants the real error, the cell still fails (so nbval, the grader
 and "Run All" behave exactly as before), and every other error is left to IPython.
@@ -26,7 +28,7 @@ from typing import Any
 __all__ = ["explain", "install", "uninstall", "HANDLED"]
 
 #: The exception types the notes cover; any other error goes straight to IPython.
-HANDLED = (NameError, KeyError)
+HANDLED = (NameError, KeyError, AttributeError)
 
 _MARK = "_defection_friendly_errors"
 
@@ -96,6 +98,26 @@ def _key_note(error: KeyError, tb: Any) -> str | None:
     return note
 
 
+def _attribute_note(error: AttributeError) -> str | None:
+    m = re.match(r"'(Series|DataFrame)' object has no attribute '([^']+)'", str(error))
+    if not m:
+        return None
+    kind, name = m.groups()
+    if kind == "Series" and name in ("days", "seconds", "total_seconds"):
+        return (
+            f"You have a whole column of time spans (a Series), not one: .{name} works on a "
+            "single Timedelta. Take one row first with .iloc[0], e.g. "
+            "row = table[table['id'] == 'x'].iloc[0], then (row['end'] - row['start'])."
+            f"{name}; for every row at once use .dt.{name}."
+        )
+    if kind == "DataFrame":
+        return (
+            f"A table has no attribute {name!r}. If {name!r} is a column, write "
+            f"table[{name!r}]; if you meant one row, select it first (e.g. .iloc[0])."
+        )
+    return None
+
+
 def explain(etype: type, value: BaseException, tb: Any = None) -> str | None:
     """The plain-words note for an error, or None when there is nothing to add."""
     try:
@@ -103,6 +125,8 @@ def explain(etype: type, value: BaseException, tb: Any = None) -> str | None:
             note = _name_note(value)
         elif isinstance(value, KeyError):
             note = _key_note(value, tb)
+        elif isinstance(value, AttributeError):
+            note = _attribute_note(value)
         else:
             note = None
     except Exception:  # a note must never make an error worse

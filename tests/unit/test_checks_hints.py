@@ -11,7 +11,7 @@ import pytest
 from defection.checks import load_questions
 
 LESSONS = ("01", "02", "03", "04", "05")
-SETS = {lesson: load_questions(f"defection.checks.lesson{lesson}", fresh=False) for lesson in LESSONS}
+SETS = {n: load_questions(f"defection.checks.lesson{n}", fresh=False) for n in LESSONS}
 AUTO = [(lesson, q) for lesson, qs in SETS.items() for q in qs.auto]
 WRITTEN = [(lesson, w) for lesson, qs in SETS.items() for w in qs.written]
 
@@ -30,7 +30,7 @@ def answer_line(q) -> str:
     return squash(rhs)
 
 
-@pytest.mark.parametrize("lesson,q", AUTO, ids=[f"{l}-{q.name}" for l, q in AUTO])
+@pytest.mark.parametrize("lesson,q", AUTO, ids=[f"{n}-{q.name}" for n, q in AUTO])
 def test_hints_are_tiered_and_never_the_answer(lesson, q):
     assert 2 <= len(q.hints) <= 3, q.name
     assert len(set(q.hints)) == len(q.hints), q.name
@@ -46,7 +46,7 @@ def test_hints_are_tiered_and_never_the_answer(lesson, q):
             assert f'"{q.expected_value()}"' not in hint and f"'{q.expected_value()}'" not in hint
 
 
-@pytest.mark.parametrize("lesson,w", WRITTEN, ids=[f"{l}-{w.name}" for l, w in WRITTEN])
+@pytest.mark.parametrize("lesson,w", WRITTEN, ids=[f"{n}-{w.name}" for n, w in WRITTEN])
 def test_written_questions_have_real_hints_and_a_model_answer(lesson, w):
     assert len(w.hints) >= 2, w.name
     shown = [str(w.hint()) for _ in w.hints]

@@ -41,9 +41,19 @@ def test_a_dict_key_error_is_explained_without_columns():
     assert "no entry called 'b'" in note and "columns" not in note
 
 
+def test_days_on_a_column_of_time_spans_points_to_iloc():
+    dates = {"start": ["2023-10-27"], "end": ["2024-04-30"]}
+    df = pd.DataFrame({k: pd.to_datetime(v) for k, v in dates.items()})
+    note = F.explain(*raised("(df['end'] - df['start']).days", {"df": df}))
+    assert ".iloc[0]" in note and ".dt.days" in note
+    note = F.explain(*raised("df.valeu", {"df": df}))
+    assert "table['valeu']" in note
+
+
 def test_other_errors_get_no_note():
     assert F.explain(*raised("1 / 0")) is None
     assert F.explain(*raised("{1: 2}[3]")) is None
+    assert F.explain(*raised("(1).days")) is None
 
 
 @pytest.fixture
