@@ -9,8 +9,8 @@ Students who have used Python twice meet two errors again and again in the exerc
   table instead of one row (``.iloc[0]``).
 
 :func:`install` registers an IPython custom exception handler for ``NameError``,
-``KeyError`` and ``AttributeError``. It prints a short note first (what went wrong, in the student's terms, and
-for a column the columns that do exist) and then the usual traceback, unchanged: nothing is
+``KeyError`` and ``AttributeError``. It prints a short note first (what went wrong, in the
+student's terms, and for a column the columns that do exist) and then the usual traceback, unchanged: nothing is
 hidden from anyone who wants the real error, the cell still fails (so nbval, the grader
 and "Run All" behave exactly as before), and every other error is left to IPython.
 Outside IPython (plain Python, scripts, tests) :func:`install` does nothing.
