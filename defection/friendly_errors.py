@@ -10,12 +10,14 @@ Students who have used Python twice meet two errors again and again in the exerc
 
 :func:`install` registers an IPython custom exception handler for ``NameError``,
 ``KeyError`` and ``AttributeError``. It prints a short note first (what went wrong, in the
-student's terms, and for a column the columns that do exist) and then the usual traceback, unchanged: nothing is
-hidden from anyone who wants the real error, the cell still fails (so nbval, the grader
-and "Run All" behave exactly as before), and every other error is left to IPython.
+student's terms, and for a column the columns that do exist) and then the usual
+traceback, unchanged: nothing is hidden from anyone who wants the real error, the cell
+still fails (so nbval, the grader and "Run All" behave exactly as before), and every other
+error is left to IPython.
 Outside IPython (plain Python, scripts, tests) :func:`install` does nothing.
 
-``defection.setup()`` calls :func:`install`; :func:`uninstall` switches the notes off.
+``defection.setup()`` is meant to call :func:`install` (one line, added by the maintainers
+with the rest of ``setup``); :func:`uninstall` switches the notes off.
 """
 
 from __future__ import annotations
