@@ -87,6 +87,7 @@ def assert_question_set_shape(qs, lesson: str) -> None:
         assert q.variable and q.variable in q.solution_code, q.name
     for w in qs.written:
         assert w.rubric and len(w.model_answer.split()) > 80, w.name
+        assert len(w.hints) >= 2, f"{w.name}: say what a strong answer addresses"
 
 
 def assert_solution_passes(q, namespace: dict) -> None:
