@@ -134,3 +134,24 @@ def test_every_number_task_in_the_notebook_states_the_precision(lesson):
             "a number from the list": ("from the list", "in the list"),
         }.get(q.precision_text, (q.precision_text,))
         assert any(w in task for w in words), (lesson, q.name, q.precision_text)
+
+
+def test_the_rounding_cases_from_the_issue():
+    """The lesson's rounded figures pass where the prompt allows them; loose answers do not."""
+    s01 = load_questions("defection.checks.lesson01", fresh=False)
+    s04 = load_questions("defection.checks.lesson04", fresh=False)
+    assert s01.by_name("q4").evaluate(3.9).status == CORRECT  # the lesson's rounded odds ratio
+    lost = float(s04.by_name("q9").expected_value())
+    assert s04.by_name("q9").evaluate(round(lost)).status == CORRECT  # a whole number of people
+    q1 = s04.by_name("q1")
+    rate = float(q1.expected_value())
+    assert q1.evaluate(round(rate, 1)).status == CORRECT
+    assert q1.evaluate(rate * 1.005).status == INCORRECT  # 0.5% off is no longer accepted
+    assert q1.evaluate(rate * 186 / 187).status == CORRECT  # both end days counted
+
+
+def test_pick_from_a_list_questions_cannot_be_found_by_direction():
+    """Set 01 q10 and set 04 q10 once said 'too high by about N%' for a wrong pick."""
+    for lesson, name in (("01", "q10"), ("04", "q10"), ("05", "q7")):
+        q = load_questions(f"defection.checks.lesson{lesson}", fresh=False).by_name(name)
+        assert q.options is not None, (lesson, name)
