@@ -12,13 +12,11 @@ the same on every kind of column.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
 
 from defection import comparative, data
-from defection.checks import common
 from defection.checks import (
     ChartQuestion,
     ChoiceQuestion,
@@ -26,6 +24,7 @@ from defection.checks import (
     NumberQuestion,
     SetQuestion,
     WrittenQuestion,
+    common,
     register,
 )
 
@@ -134,28 +133,9 @@ def _highest_tipping(exit_options: float = EXIT_OPTIONS_Q10) -> float:
     return float(max(tips))
 
 
-class _ChartAnyOf(ChartQuestion):
-    """A chart question that accepts any of several structures (the first is the model).
-
-    ``alternatives`` is a list of ``{"mark": ..., "encodings": {...}}``; an answer passes
-    when it fits one of them. Messages come from the first alternative.
-    """
-
-    def __init__(self, *args: Any, alternatives: list[dict], **kw: Any) -> None:
-        super().__init__(*args, **kw)
-        self.alternatives = [ChartQuestion(self.name, None, **a) for a in alternatives]
-
-    def expected_value(self) -> Any:
-        return [a.expected_value() for a in self.alternatives]
-
-    def _compare(self, answer: Any, expected: Any) -> tuple[bool, str]:
-        first = ""
-        for views in expected:
-            ok, message = super()._compare(answer, views)
-            if ok:
-                return True, ""
-            first = first or message
-        return False, first
+def _rates_table() -> pd.DataFrame:
+    """q7's small table: one row per value of defect, the success rate in 'rate'."""
+    return _subset().groupby("defect")["success"].mean().reset_index(name="rate")
 
 
 def _chart_spec(x: str, y: str, mark: str = "bar") -> list:
@@ -169,13 +149,14 @@ q1 = NumberQuestion(
     variable="success_rate_with",
     prompt="Share of nonviolent NAVCO campaigns WITH security-force defection that succeeded",
     expected=_rate_with,
-    rel_tol=1e-4,
+    decimals=3,
     hints=[
         "Start from `nonviolent` (prepared above). Keep the rows where the security forces "
         "defected: defect == 1.",
         "`success` is 1 for a campaign that succeeded and 0 otherwise, so the mean of that "
         "column over some rows is the share of those rows that succeeded.",
-        "nonviolent.loc[nonviolent['defect'] == 1, 'success'].mean()",
+        "Fill in the blanks: with_defection = nonviolent[nonviolent['defect'] == ...]; then "
+        "success_rate_with = with_defection[...].mean()",
     ],
     solution=(
         'with_defection = nonviolent[nonviolent["defect"] == 1]\n'
@@ -215,11 +196,12 @@ q2 = NumberQuestion(
     variable="success_rate_without",
     prompt="Share of nonviolent NAVCO campaigns WITHOUT security-force defection that succeeded",
     expected=_rate_without,
-    rel_tol=1e-4,
+    decimals=3,
     hints=[
         "The same as q1, but for the rows where defect == 0.",
         "Take the mean of 'success' over those rows: a number between 0 and 1.",
-        "nonviolent.loc[nonviolent['defect'] == 0, 'success'].mean()",
+        "Fill in the blanks: without_defection = nonviolent[nonviolent[...] == 0]; then "
+        "success_rate_without = without_defection['success']....()",
     ],
     solution=(
         'without_defection = nonviolent[nonviolent["defect"] == 0]\n'
@@ -251,11 +233,12 @@ q3 = NumberQuestion(
     variable="rate_ratio",
     prompt="How many times larger the success rate is with defection than without (ratio of rates)",
     expected=_rate_ratio,
-    rel_tol=1e-4,
+    decimals=2,
     hints=[
         "Use your answers to q1 and q2.",
         "A ratio of rates divides one rate by the other: the rate WITH defection goes on top.",
-        "success_rate_with / success_rate_without",
+        "Fill in the blank: rate_ratio = success_rate_with / ... (the rate WITHOUT defection "
+        "goes underneath).",
     ],
     solution="rate_ratio = success_rate_with / success_rate_without",
     mistakes=[
@@ -277,14 +260,14 @@ q4 = NumberQuestion(
     variable="odds_ratio",
     prompt="Odds ratio of success, with vs without security-force defection (nonviolent campaigns)",
     expected=_odds_ratio,
-    rel_tol=1e-4,
+    decimals=1,
     hints=[
         "The odds of success in a group are successes / failures, which is the same as "
         "rate / (1 - rate).",
         "Compute the odds with defection and the odds without, then divide the first by "
         "the second.",
-        "(success_rate_with / (1 - success_rate_with)) / "
-        "(success_rate_without / (1 - success_rate_without))",
+        "Fill in the blanks: odds_with = success_rate_with / (1 - ...); odds_without = ... / "
+        "(1 - success_rate_without); then odds_ratio = odds_with / ...",
     ],
     solution=(
         "odds_with = success_rate_with / (1 - success_rate_with)\n"
@@ -356,7 +339,8 @@ q6 = FrameQuestion(
         "pd.crosstab(rows, columns) counts how often each pair of values occurs.",
         "Pass two columns of `nonviolent`: first 'defect' (it becomes the rows), then "
         "'success' (the columns). No margins, no normalising: plain counts.",
-        "pd.crosstab(nonviolent['defect'], nonviolent['success'])",
+        "Fill in the blanks: defect_by_success = pd.crosstab(nonviolent[...], "
+        "nonviolent[...]), rows first, then columns.",
     ],
     solution='defect_by_success = pd.crosstab(nonviolent["defect"], nonviolent["success"])',
     mistakes=[
@@ -377,24 +361,30 @@ q6 = FrameQuestion(
     ],
 )
 
-q7 = _ChartAnyOf(
+q7 = ChartQuestion(
     "q7",
     variable="rate_chart",
-    prompt="Bar chart: success rate (y, quantitative) by defection (x, nominal or ordinal)",
+    prompt="Bar chart: success rate (y, quantitative) by defection (x, nominal or ordinal), "
+    "with axis titles and a tooltip",
     alternatives=[
-        {"mark": "bar", "encodings": {"x": f"defect:{t}", "y": y}}
-        for y in ("rate:Q", "mean(success):Q")
+        {"mark": "bar", "encodings": {"x": f"defect:{t}", "y": y}, "data": data_of}
+        for y, data_of in (("rate:Q", _rates_table), ("mean(success):Q", _subset))
         for t in ("N", "O")
     ],
     fields=["defect"],
+    data_hint="the nonviolent campaigns: the small table of their two rates (one row per "
+    "value of defect), or `nonviolent` itself with y='mean(success):Q'",
+    titles=("x", "y"),
+    tooltip=True,
     hints=[
         "First make a small table with one row per value of 'defect' and a column 'rate': "
         "group `nonviolent` by 'defect' and take the mean of 'success'.",
         "Then alt.Chart(table).mark_bar().encode(x=..., y=...). 'defect' is a category "
         "here (0 or 1), so type it nominal ':N' (or ordinal ':O'); the rate is ':Q'.",
-        "rates = nonviolent.groupby('defect')['success'].mean().reset_index(name='rate'); "
-        "then alt.Chart(rates).mark_bar().encode(x=alt.X('defect:N', title=...), "
-        "y=alt.Y('rate:Q', title=...), tooltip=[...])",
+        "Follow the worked example above with nonviolent and 'defect': rates = "
+        "nonviolent.groupby(...)['success'].mean().reset_index(name='rate'); then "
+        "alt.Chart(rates).mark_bar().encode(x=alt.X('defect:N', title=...), y=alt.Y(..., "
+        "title=...), tooltip=[...])",
     ],
     solution=(
         "rates = (\n"
@@ -432,9 +422,9 @@ q8 = SetQuestion(
         "For those rows make two True/False columns: the course sees a split at the top "
         "(sf_defection is one of 'major', 'elite_withdrawal', 'coup', use .isin(...)), and "
         "NAVCO says defection (navco_defect == 1). A disagreement is where they differ (!=).",
-        "coded = cases[cases['navco_defect'].notna()]; split = coded['sf_defection']"
-        ".isin([...]); navco = coded['navco_defect'] == 1; then "
-        "sorted(coded.loc[split != navco, 'country']).",
+        "Fill in the blanks: coded = cases[cases['navco_defect'].notna()]; split = "
+        "coded['sf_defection'].isin([...]); navco = coded['navco_defect'] == ...; then "
+        "coding_disagreements = sorted(coded.loc[split ... navco, 'country']).",
     ],
     solution=(
         'coded = cases[cases["navco_defect"].notna()]\n'
@@ -465,15 +455,14 @@ q9 = NumberQuestion(
     variable="final_share",
     prompt="Final defecting share of the cascade at the given settings",
     expected=_final_share,
-    rel_tol=1e-6,
-    abs_tol=1e-9,
+    decimals=3,
     hints=[
         "Call cascade(...) with the four settings given in the task: repression, "
         "incentives, exit_options and spread.",
         "The result is an object with attributes; the share of the force that has defected "
         "when the process stops is one of them.",
-        "run = cascade(repression=..., incentives=..., exit_options=..., spread=...); "
-        "then run.final_share",
+        "Fill in the blanks: run = cascade(repression=..., incentives=..., exit_options=..., "
+        "spread=...); then final_share = run.... (the attribute for the share that defected).",
     ],
     solution=(
         "run = cascade(repression=0.6, incentives=0.3, exit_options=0.3, spread=0.25)\n"
@@ -500,15 +489,19 @@ q10 = NumberQuestion(
     variable="lowest_stalling_repression",
     prompt="Lowest repression in the options at which the cascade stops tipping (exit options 0.6)",
     expected=_lowest_stalling,
-    rel_tol=1e-9,
-    abs_tol=1e-9,
+    options=REPRESSION_OPTIONS,
+    recheck=(
+        "run the cascade at each level in the list with exit_options=0.6 and look at .tipped;"
+        " the question asks for the lowest level where it is False."
+    ),
     hints=[
         "Keep the q9 settings but set exit_options=0.6; then try each repression level in "
         "the list.",
         "A run has an attribute .tipped (True when a majority ends up defecting). Collect "
         "the repression levels where it is False.",
-        "stalled = [r for r in options if not cascade(repression=r, incentives=0.3, "
-        "exit_options=0.6, spread=0.25).tipped]; then min(stalled).",
+        "Fill in the blanks: stalled = [r for r in options if not cascade(repression=r, "
+        "incentives=0.3, exit_options=..., spread=0.25)....]; then lowest_stalling_repression"
+        " = ...(stalled).",
     ],
     solution=(
         "stalled = []\n"
@@ -583,6 +576,17 @@ w1 = WrittenQuestion(
         "quantity, data version and sample, coding), citing sources."
     ),
     model_answer=W1_MODEL,
+    hints=[
+        "A strong answer does four things: gives your two rates and at least one ratio; shows"
+        " why 46 cannot be a ratio of rates here (multiply the no-defection rate by 46); says"
+        " which different quantities a '46 times' could be (ratio of rates, odds ratio, an "
+        "estimate from a model with other factors held constant); and says where the figure "
+        "comes from and how it reached us.",
+        "Then list what you would look up to check it: the original article, the table or "
+        "model the number comes from, which quantity it is, which data version and which "
+        "campaigns, and how defection and success were coded. Cite the sources by key, e.g. "
+        "[@navco_2019].",
+    ],
     points=4,
 )
 
@@ -600,6 +604,16 @@ w2 = WrittenQuestion(
         "least two different sources."
     ),
     model_answer=W2_MODEL,
+    hints=[
+        "A strong answer places Myanmar first (who has defected, up to which rank, and "
+        "whether any senior commander has broken away; is the regime still in power?), then "
+        "compares it with the course's cases: where did rulers fall, and where did they "
+        "survive?",
+        "Then use the cascade model: what would have to change for it to tip (first movers, "
+        "visible defections, exit options, incentives, repression, a senior break)? End with "
+        "a limit: the model forecasts nothing, the cases are not a sample, and the junta "
+        "responds. Cite at least two different sources.",
+    ],
     points=4,
 )
 

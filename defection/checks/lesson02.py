@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 from defection import data
-from defection.checks import common
 from defection.checks import (
     ChartQuestion,
     ChoiceQuestion,
@@ -18,6 +17,7 @@ from defection.checks import (
     NumberQuestion,
     SetQuestion,
     WrittenQuestion,
+    common,
     register,
 )
 
@@ -150,14 +150,14 @@ q1 = NumberQuestion(
     variable="dollar_rise",
     prompt="How much more kyat a US dollar cost on 28 Sep 2021 than on coup day (a share)",
     expected=_dollar_rise,
-    rel_tol=1e-3,
+    decimals=3,
     hints=[
         "The two market rates are in the economy table: rows ec13 (1 February 2021) and "
         "ec24 (28 September 2021), column 'value', unit kyat per US dollar.",
         "'How much more' compares the new price of a dollar with the old one: "
         "(new - old) / old. Give a share (0.25 means 25% more), not a percentage.",
-        "rate = eco.set_index('row_id')['value'], then after / before - 1 with "
-        "before = rate['ec13'] and after = rate['ec24'].",
+        "Fill in the blanks: rate = eco.set_index('row_id')['value']; before, after = "
+        "rate['ec13'], rate[...]; then dollar_rise = after / ... - 1.",
     ],
     solution=(
         'rate = eco.set_index("row_id")["value"]\n'
@@ -182,12 +182,13 @@ q2 = NumberQuestion(
     variable="kyat_value_lost",
     prompt="Share of its US-dollar value the kyat lost between coup day and 28 Sep 2021",
     expected=_value_lost,
-    rel_tol=1e-3,
+    decimals=3,
     hints=[
         "Think about one kyat: on coup day it bought 1/1395 of a dollar; later it bought less.",
         "The loss is (old value - new value) / old value, where the value of one kyat is "
         "1 / (kyat per dollar). Give a share between 0 and 1.",
-        "This simplifies to 1 - before / after, with the same two rates as in q1.",
+        "Fill in the blanks: with before and after from q1, kyat_value_lost = 1 - ... / ... "
+        "(what one kyat was worth after, relative to before).",
     ],
     solution="# before and after are the two rates from q1\nkyat_value_lost = 1 - before / after",
     mistakes=[
@@ -245,7 +246,8 @@ q4 = FrameQuestion(
         "Group the whole table by the column 'kind' and count the rows in each group.",
         "df.groupby('kind').size() counts rows (also those with an empty 'value'); "
         ".count() would skip empty cells.",
-        "Turn the result into a table with .reset_index(name='rows').",
+        "Fill in the blanks: rows_by_kind = eco.groupby(..., "
+        "observed=True)....().reset_index(name='rows')",
     ],
     solution='rows_by_kind = eco.groupby("kind", observed=True).size().reset_index(name="rows")',
     mistakes=[
@@ -266,16 +268,23 @@ q4 = FrameQuestion(
 q5 = ChartQuestion(
     "q5",
     variable="spending_chart",
-    prompt="Bar chart of defence spending by budget year (x year:O, y value:Q)",
+    prompt="Bar chart of defence spending by budget year (x year:O, y value:Q), with a "
+    "title, axis titles and a tooltip",
     mark="bar",
     encodings={"x": "year:O", "y": "value:Q"},
     fields=["year", "value"],
+    data=_spending,
+    data_hint="the table `spending` prepared above (the junta's defence budgets, one row "
+    "per year)",
+    titles=("x", "y"),
+    chart_title=True,
+    tooltip=True,
     hints=[
         "Start from the table `spending` prepared above; it has a column 'year'.",
         "A bar chart is alt.Chart(table).mark_bar(); years are ordered categories, so "
         "encode them as ordinal (:O), and the spending as quantitative (:Q).",
-        "alt.Chart(spending).mark_bar().encode(x=alt.X('year:O', title=...), "
-        "y=alt.Y('value:Q', title=...), tooltip=[...])",
+        "Fill in the blanks: alt.Chart(spending).mark_bar().encode(x=alt.X('year:O', "
+        "title=...), y=alt.Y(..., title=...), tooltip=[...]).properties(title=...)",
     ],
     solution=(
         "spending_chart = (\n"
@@ -296,12 +305,12 @@ q6 = NumberQuestion(
     variable="spending_ratio",
     prompt="How many times larger defence spending was in 2023 than in 2021 (nominal kyat)",
     expected=_spending_ratio,
-    rel_tol=1e-3,
+    decimals=2,
     hints=[
         "Use the `spending` table: one row per year, from one source.",
         "'How many times larger' is a ratio: later value / earlier value.",
-        "spending.set_index('year')['value'] gives a Series; divide its 2023 entry by its "
-        "2021 entry.",
+        "Fill in the blanks: by_year = spending.set_index('year')['value']; then "
+        "spending_ratio = by_year[...] / by_year[...].",
     ],
     solution=(
         'by_year = spending.set_index("year")["value"]\n'
@@ -328,7 +337,8 @@ q7 = SetQuestion(
     hints=[
         "Keep the rows whose kind is 'exit' and look at the column 'actor'.",
         "One actor cell names two companies separated by '; ': list each company once.",
-        "eco.loc[eco['kind'] == 'exit', 'actor'].str.split('; ').explode().unique()",
+        "Fill in the blanks: exits = eco[eco['kind'] == ...]; then exited_companies = "
+        "sorted(exits['actor'].str.split('; ')....().unique()).",
     ],
     solution=(
         'exits = eco[eco["kind"] == "exit"]\n'
@@ -352,7 +362,8 @@ q8 = SetQuestion(
         "Two mechanisms count: a sale to a buyer that press reports call military-linked (a "
         "reported, unconfirmed link), and a stake sold back (a buyback) to a joint venture "
         "whose other partner is the military.",
-        "exits[exits['description'].str.contains('military-linked|buyback')]['actor']",
+        "Fill in the blanks: to_military = exits['description'].str.contains(...); then "
+        "stakes_to_military = sorted(exits.loc[to_military, ...].unique()).",
     ],
     solution=(
         'to_military = exits["description"].str.contains("military-linked|buyback")\n'
@@ -371,13 +382,14 @@ q9 = NumberQuestion(
     variable="final_softliner_share",
     prompt="Share of all officers cut out in the last period of the stated spoils run",
     expected=_final_share,
-    rel_tol=1e-6,
-    abs_tol=1e-9,
+    decimals=3,
     hints=[
         "Run simulate_spoils with exactly the six settings given in the task.",
         "The result has two tables; `.totals` has one row per period and a column "
         "'softliner_share' for all officers together.",
-        "run.totals['softliner_share'].iloc[-1] is the last period.",
+        "Fill in the blanks: run = simulate_spoils(boycott=..., sanctions=..., reserves=..., "
+        "repression=..., protection=..., periods=...); then run.totals[...].iloc[-1] is the "
+        "last period.",
     ],
     solution=(
         "run = simulate_spoils(boycott=0.3, sanctions=0.2, reserves=1.0,\n"
@@ -474,6 +486,15 @@ w1 = WrittenQuestion(
         "mostly major or below)."
     ),
     model_answer=W1_MODEL,
+    hints=[
+        "A strong answer names the stakes officers hold (promotions, perks, pensions, "
+        "business concessions, jobs after retirement, family interests) and explains why what"
+        " they would lose grows with rank.",
+        "Then turn to junior ranks: what do they hold, and what keeps them in instead (fear, "
+        "surveillance, families, no safe way out)? Cite the course sources and say what the "
+        "evidence cannot show, e.g. that the defectors researchers met were mostly majors or "
+        "below.",
+    ],
     points=4,
 )
 
@@ -489,6 +510,15 @@ w2 = WrittenQuestion(
         "cost to civilians or the accountability dilemma, with sources."
     ),
     model_answer=W2_MODEL,
+    hints=[
+        "A strong answer names at least two things the spoils model leaves out (for example "
+        "coercion, ideology, family ties, offers from the opposition, the battlefield, money "
+        "printing) and says that its numbers are invented and that being cut out is not the "
+        "same as defecting.",
+        "Then answer the question plainly: could economic pressure alone split the top, and "
+        "why or why not (where rents and protection sit, whether seniors have a safe exit)? "
+        "Add fairness: who else pays for sanctions and boycotts, with sources.",
+    ],
     points=4,
 )
 

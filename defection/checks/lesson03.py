@@ -13,7 +13,6 @@ from __future__ import annotations
 import pandas as pd
 
 from defection import coding, data
-from defection.checks import common
 from defection.checks import (
     ChartQuestion,
     ChoiceQuestion,
@@ -21,6 +20,7 @@ from defection.checks import (
     NumberQuestion,
     SetQuestion,
     WrittenQuestion,
+    common,
     register,
 )
 
@@ -57,6 +57,12 @@ def _counts() -> pd.DataFrame:
     return data.load("defection_counts")
 
 
+def _soldier_totals() -> pd.DataFrame:
+    """q4's rows: the running totals of soldiers, as the notebook prepares them."""
+    c = _counts()
+    return c[(c["who_counted"] == "soldiers") & (c["measure"] == "cumulative")]
+
+
 def _pair() -> pd.DataFrame:
     """The two cumulative counts of soldiers by People's Embrace, oldest first."""
     c = _counts()
@@ -82,6 +88,12 @@ def _gap() -> tuple[float, int, float, float]:
 def _daily_rate() -> float:
     extra, days, _, _ = _gap()
     return extra / days
+
+
+def _daily_rate_both_ends() -> float:
+    """The same rate when both end days are counted (one day more): also accepted."""
+    extra, days, _, _ = _gap()
+    return extra / (days + 1)
 
 
 def _days_since_coup() -> int:
@@ -190,16 +202,17 @@ q1 = NumberQuestion(
     prompt="Average number of soldiers per day joining People's Embrace's count between "
     "its two running totals",
     expected=_daily_rate,
-    rel_tol=5e-3,  # counting both end days (one day more) is accepted
+    decimals=2,
+    also=[_daily_rate_both_ends],
     hints=[
         "Keep the rows whose claimant starts with \"People's Embrace\" (one of them says "
         "'via VOA'), whose who_counted is 'soldiers' and whose measure is 'cumulative'. "
         "You should get two rows.",
         "A running total grows: the soldiers added between the two dates are the later "
         "value minus the earlier value. Divide by the number of days between the dates.",
-        "Subtracting two dates gives a Timedelta; .days turns it into a whole number: "
-        "(later['as_of'] - earlier['as_of']).days. Then rate = (later value - earlier "
-        "value) / days.",
+        "Fill in the blanks: earlier, later = embrace.iloc[0], embrace.iloc[...]; days = "
+        "(later['as_of'] - earlier[...]).days; then daily_rate = (later['value'] - ...) / "
+        "days.",
     ],
     solution=(
         "embrace = counts[\n"
@@ -282,7 +295,8 @@ q3 = FrameQuestion(
         "Group the whole counts table by 'claimant_type' and count the rows in each group.",
         ".groupby('claimant_type').size() counts rows; summing the 'value' column would add "
         "up numbers that count different things.",
-        "counts.groupby('claimant_type', observed=True).size().reset_index(name='figures')",
+        "Fill in the blanks: counts.groupby(..., "
+        "observed=True)....().reset_index(name='figures')",
     ],
     solution=(
         "figures_by_type = (\n"
@@ -310,18 +324,24 @@ q3 = FrameQuestion(
 q4 = ChartQuestion(
     "q4",
     variable="counts_chart",
-    prompt="Points of soldiers' running totals over time, coloured by claimant",
+    prompt="Points of soldiers' running totals over time, coloured by claimant, with axis "
+    "titles and a tooltip showing claimant, status and qualifier",
     mark={"point", "circle"},
     encodings={"x": "as_of:T", "y": "value:Q", "color": "claimant:N"},
     fields=["as_of", "value", "claimant"],
+    data=_soldier_totals,
+    data_hint="`soldier_totals`, prepared above (the running totals of soldiers only)",
+    titles=("x", "y"),
+    tooltip=["claimant", "status", "qualifier"],
     hints=[
         "Start from `soldier_totals`, prepared above. One point per figure: "
         "alt.Chart(soldier_totals).mark_point().",
         "Dates go on x as temporal (:T), the figure on y as quantitative (:Q) and the "
         "claimant in colour as nominal (:N).",
-        "alt.Chart(soldier_totals).mark_point(size=80).encode(x=alt.X('as_of:T', "
-        "title=...), y=alt.Y('value:Q', title=...), color=alt.Color('claimant:N', "
-        "title=...), tooltip=[...])",
+        "Fill in the blanks: "
+        "alt.Chart(soldier_totals).mark_point(size=80).encode(x=alt.X('as_of:T', title=...), "
+        "y=alt.Y(..., title=...), color=alt.Color('claimant:N', title=...), "
+        "tooltip=['claimant', ..., ...])",
     ],
     solution=(
         "counts_chart = (\n"
@@ -348,8 +368,8 @@ q5 = SetQuestion(
         "tell drivers from obstacles and immediate from structural obstacles.",
         "Keep rows where type is 'obstacle' AND immediacy is 'structural', then take the "
         "'code' column.",
-        "codebook.loc[(codebook['type'] == 'obstacle') & (codebook['immediacy'] == "
-        "'structural'), 'code'].tolist()",
+        "Fill in the blanks: keep = (codebook['type'] == ...) & (codebook['immediacy'] == "
+        "...); then structural_obstacles = codebook.loc[keep, ...].tolist().",
     ],
     solution=(
         "structural = codebook[\n"
@@ -372,15 +392,14 @@ q6 = NumberQuestion(
     variable="second_agreement",
     prompt="Share of the five statements on which the second coder matches the reference",
     expected=_second_agreement,
-    rel_tol=1e-6,
-    abs_tol=1e-9,
+    decimals=2,
     hints=[
         "First build `reference_codes`: the reference_code of each id in `five`, in the "
         "same order as `second_coder`.",
         "coding.agreement(a, b) takes two lists of the same length and returns a share "
         "between 0 and 1.",
-        "statements.set_index('statement_id').loc[five, 'reference_code'].tolist() gives the "
-        "reference list; then coding.agreement(second_coder, reference_codes).",
+        "Fill in the blanks: reference_codes = statements.set_index('statement_id').loc[five,"
+        " ...].tolist(); then second_agreement = coding.agreement(second_coder, ...).",
     ],
     solution=(
         'reference_codes = (\n'
@@ -402,13 +421,13 @@ q7 = NumberQuestion(
     variable="second_kappa",
     prompt="Cohen's kappa between the second coder and the reference",
     expected=_second_kappa,
-    rel_tol=1e-6,
-    abs_tol=1e-9,
+    decimals=2,
     hints=[
         "Use the same two lists as in q6.",
         "kappa = (observed agreement - chance agreement) / (1 - chance agreement); "
         "coding.cohens_kappa does all of it.",
-        "second_kappa = coding.cohens_kappa(second_coder, reference_codes)",
+        "Fill in the blank: second_kappa = coding.cohens_kappa(second_coder, ...), with the "
+        "same reference list as in q6.",
     ],
     solution=(
         "second_kappa = coding.cohens_kappa(second_coder, reference_codes)\n"
@@ -437,13 +456,13 @@ q8 = NumberQuestion(
     variable="share_privates",
     prompt="Defecting share of privates in the calculus run with the stated settings",
     expected=lambda: _share("private"),
-    rel_tol=1e-6,
-    abs_tol=1e-9,
+    decimals=3,
     hints=[
         "Run calculus(**settings): one row per rank.",
         "The column 'share' is the share of that rank that would defect (0 to 1); "
         "'expected_defectors' is a number of soldiers.",
-        "run.set_index('rank').loc['private', 'share']",
+        "Fill in the blanks: run = calculus(**settings); shares = run.set_index('rank')[...];"
+        " then share_privates = shares[...].",
     ],
     solution=(
         "run = calculus(**settings)\n"
@@ -466,12 +485,12 @@ q9 = NumberQuestion(
     variable="share_senior",
     prompt="Defecting share of senior officers in the same run",
     expected=lambda: _share("senior officer"),
-    rel_tol=1e-6,
-    abs_tol=1e-9,
+    decimals=4,
     hints=[
         "Same run as q8, another row.",
         "The rank is written 'senior officer' (singular, lower case).",
-        "shares['senior officer']",
+        "Fill in the blank: with shares from q8, share_senior = shares[...] (the rank is "
+        "written as in the 'rank' column).",
     ],
     solution='share_senior = float(shares["senior officer"])',
     mistakes=[
@@ -590,6 +609,14 @@ w1 = WrittenQuestion(
         "defectors vs later surrenderers; trust debate). 1: cites course sources."
     ),
     model_answer=W1_MODEL,
+    hints=[
+        "A strong answer defines the three terms (changes sides / leaves and hides / gives up"
+        " to the enemy) and shows, with an example from the counts table, how mixing them "
+        "changes a count.",
+        "Then say why the difference matters after a conflict: protection, vetting and "
+        "accountability may differ for early defectors and later surrenderers. Cite the "
+        "course sources.",
+    ],
     points=4,
 )
 
@@ -606,6 +633,16 @@ w2 = WrittenQuestion(
         "sources."
     ),
     model_answer=W2_MODEL,
+    hints=[
+        "A strong answer shows how the junta describes those who leave, with evidence (the "
+        "words it uses, the punishments it threatens, the pardons it offers), and why numbers"
+        " from defector groups and the NUG need care too (their interest, merged categories, "
+        "figures that disagree).",
+        "Then describe a fair method: who counted whom and when, claimed or registered, "
+        "independent estimates, ranges rather than single numbers, neither dismissing nor "
+        "repeating a claim. Note that the regime publishes no figures of its own, and cite "
+        "sources.",
+    ],
     points=4,
 )
 
@@ -619,6 +656,13 @@ w3 = WrittenQuestion(
         "statements, why kappa moves a lot with five items)."
     ),
     model_answer=W3_MODEL,
+    hints=[
+        "A strong answer names the statements where your codes (or the second coder's) "
+        "differed from the reference, and for each gives a reason based on the codebook's "
+        "definitions (codes that overlap, several motives in one statement).",
+        "Then draw a lesson for coding: a decision rule you would add, why more statements "
+        "would help, and why kappa moves a lot with only five statements.",
+    ],
     points=3,
 )
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import pandas as pd
 
 from defection import data
-from defection.checks import common
 from defection.checks import (
     ChartQuestion,
     ChoiceQuestion,
@@ -22,6 +21,7 @@ from defection.checks import (
     NumberQuestion,
     SetQuestion,
     WrittenQuestion,
+    common,
     register,
 )
 
@@ -120,6 +120,13 @@ def _big_regions(threshold: float = REGION_THRESHOLD) -> list[str]:
     return sorted(rows.loc[rows["value"] >= threshold, "region"].astype(str))
 
 
+def _claimed() -> pd.DataFrame:
+    """q8's rows: every count of surrendered people, as the notebook's `claimed`."""
+    from defection.surrender import surrender_counts
+
+    return surrender_counts(_counts())
+
+
 def _run(**changes) -> pd.DataFrame:
     from defection.models.absorption import absorption
 
@@ -156,13 +163,15 @@ q1 = NumberQuestion(
     variable="daily_rate",
     prompt="Surrenders per day behind the monitor's 'more than 6,000' (row dc033)",
     expected=_daily_rate,
-    rel_tol=0.006,  # 186 days (the difference of the dates) or 187 (both ends counted)
+    decimals=1,
+    also=[lambda: _rate(MONITOR_TOTAL, inclusive=True)],
     hints=[
         "Row dc033 has a value, a period_start (the first day) and an as_of date (the last).",
         "A daily rate is people / days. Subtracting two dates gives a Timedelta; its .days "
         "attribute is the number of days between them.",
-        "row = counts[counts['count_id'] == 'dc033'].iloc[0]; then divide row['value'] by "
-        "(row['as_of'] - row['period_start']).days.",
+        "Fill in the blanks, as in the worked example: row = counts[counts['count_id'] == "
+        "...].iloc[0]; days = (row['as_of'] - row[...]).days; then daily_rate = row['value'] "
+        "/ ...",
     ],
     solution=(
         'row = counts[counts["count_id"] == "dc033"].iloc[0]\n'
@@ -204,12 +213,12 @@ q2 = NumberQuestion(
     variable="laukkai_share",
     prompt="Share of the monitor's 6,000 made up by the one Laukkai surrender of January 2024",
     expected=_laukkai_share,
-    rel_tol=1e-3,
+    decimals=3,
     hints=[
         "The Laukkai surrender of 4 January 2024 is row dc029; the monitor's total is dc033.",
         "A share is part / whole, a number between 0 and 1.",
-        "Divide the value of dc029 by the value of dc033 (the soldiers only: the relatives "
-        "in the notes are not part of either count).",
+        "Fill in the blanks: value = counts.set_index('count_id')['value']; then "
+        "laukkai_share = value[...] / value[...] (part / whole, soldiers only).",
     ],
     solution=(
         'value = counts.set_index("count_id")["value"]\n'
@@ -243,8 +252,9 @@ q3 = ChoiceQuestion(
         "a": "Nothing important: soldiers gave up at a steady pace, so every week of the "
         "period saw about seven times the daily rate.",
         "b": "Surrenders came in blocks (one January day at Laukkai is a large part of the "
-        "total), and 'more than 6,000' is a floor reported by forces that gain from high "
-        "numbers, so both the pace and the size are uncertain.",
+        "total), and 'more than 6,000' is a floor that the table marks as claimed, not "
+        "verified, a figure the Brotherhood Alliance, which gains from high numbers, also "
+        "gave; so both the pace and the size are uncertain.",
         "c": "Nothing, because two different sources both reported more than 6,000: the "
         "figure is verified and the daily rate is exact.",
         "d": "The rate is too high because the monitor counted the soldiers' families too.",
@@ -275,14 +285,14 @@ q4 = NumberQuestion(
     variable="myawaddy_gap_share",
     prompt="Gap between the two Myawaddy counts as a share of the larger count",
     expected=_gap_share,
-    rel_tol=1e-3,
+    decimals=3,
     hints=[
-        "Keep the rows dated 5 April 2024 with a boolean mask: "
-        "counts[counts['as_of'] == pd.Timestamp('2024-04-05')]. (In pandas 3, "
-        "counts.query(\"as_of == '2024-04-05'\") silently returns no rows.)",
+        "Keep the rows dated 5 April 2024 with a boolean mask, as in part 0: "
+        "counts[counts['as_of'] == pd.Timestamp('2024-04-05')]. There should be two.",
         "The gap is the larger value minus the smaller one; the share divides the gap by "
         "the LARGER value. Give a number between 0 and 1.",
-        "v = myawaddy['value']; then (v.max() - v.min()) / v.max().",
+        "Fill in the blanks: myawaddy = counts[counts['as_of'] == pd.Timestamp(...)]; v = "
+        "myawaddy['value']; then myawaddy_gap_share = (v.max() - ...) / ...",
     ],
     solution=(
         'myawaddy = counts[counts["as_of"] == pd.Timestamp("2024-04-05")]\n'
@@ -346,7 +356,8 @@ q6 = FrameQuestion(
         "Keep the rows of `events` whose category is 'surrender' (not 'defection').",
         "Group them by 'region' and count rows with .size(). Careful: value_counts() on a "
         "category column also lists every region with 0 events.",
-        "rows.groupby('region', observed=True).size().reset_index(name='events')",
+        "Fill in the blanks: rows = events[events['category'] == ...]; then rows.groupby(...,"
+        " observed=True).size().reset_index(name='events')",
     ],
     solution=(
         'surrender_rows = events[events["category"] == "surrender"]\n'
@@ -380,8 +391,8 @@ q7 = SetQuestion(
         "region in its own column (the nationwide row has no region).",
         "Keep the rows whose 'value' is at least 500 (>=) and whose 'region' is not missing "
         "(.notna()), then take the 'region' column.",
-        "keep = monitor['region'].notna() & (monitor['value'] >= 500); then "
-        "sorted(monitor.loc[keep, 'region']).",
+        "Fill in the blanks: keep = monitor['region'].notna() & (monitor['value'] >= ...); "
+        "then big_regions = sorted(monitor.loc[keep, ...]).",
     ],
     solution=(
         'keep = monitor["region"].notna() & (monitor["value"] >= 500)\n'
@@ -402,17 +413,22 @@ q7 = SetQuestion(
 q8 = ChartQuestion(
     "q8",
     variable="surrender_chart",
-    prompt="Points of surrender counts over time (x as_of:T, y value:Q, colour claimant_type:N)",
+    prompt="Points of surrender counts over time (x as_of:T, y value:Q, colour "
+    "claimant_type:N), with axis titles and a tooltip",
     mark=["point", "circle"],
     encodings={"x": "as_of:T", "y": "value:Q", "color": "claimant_type:N"},
     fields=["as_of", "value", "claimant_type"],
+    data=_claimed,
+    data_hint="the table `claimed` prepared above (the surrender counts only, not every "
+    "row of `counts`)",
+    titles=("x", "y"),
+    tooltip=True,
     hints=[
         "Start from the table `claimed` prepared above (one row per claimed count).",
         "A dot per count is .mark_point(); dates are temporal (:T), counts quantitative "
         "(:Q) and the kind of claimant nominal (:N).",
-        "alt.Chart(table).mark_point().encode(x=alt.X('as_of:T', title=...), "
-        "y=alt.Y('value:Q', title=...), color=alt.Color('claimant_type:N', title=...), "
-        "tooltip=[...])",
+        "Fill in the blanks: alt.Chart(claimed).mark_point().encode(x=alt.X('as_of:T', "
+        "title=...), y=alt.Y(..., title=...), color=alt.Color(..., title=...), tooltip=[...])",
     ],
     solution=(
         "surrender_chart = (\n"
@@ -434,13 +450,14 @@ q9 = NumberQuestion(
     variable="lost_by_month_24",
     prompt="People lost (back to the army, abroad or out of reach) by month 24 of the stated run",
     expected=_lost,
-    rel_tol=1e-6,
-    abs_tol=1e-6,
+    decimals=0,
     hints=[
         "Run absorption(...) with exactly the four settings given in the task.",
         "The table has one row per month; 'cumulative_lost' adds up everyone who gave up "
         "waiting or drifted away so far.",
-        "run['cumulative_lost'].iloc[-1] is the value in the last month.",
+        "Fill in the blanks: run = absorption(inflow=[1000] * 6 + [0] * 18, "
+        "vetting_speed=..., capacity=..., funding=...); then lost_by_month_24 = "
+        "run[...].iloc[-1].",
     ],
     solution=(
         "run = absorption(inflow=[1000] * 6 + [0] * 18, vetting_speed=0.5,\n"
@@ -477,13 +494,20 @@ q10 = NumberQuestion(
     variable="smallest_capacity",
     prompt="Smallest capacity among the options that keeps the number lost under 1,500",
     expected=_smallest_capacity,
-    abs_tol=0.0,
-    rel_tol=1e-9,
+    options=CAPACITY_OPTIONS,
+    recheck=(
+        "run the model with funding=5000 for each capacity in the list and compare the last "
+        "'cumulative_lost' with 1,500; the question asks for the smallest capacity that stays"
+        " under it."
+    ),
     hints=[
         "Keep the q9 settings but set funding=5000; then try each capacity in the list.",
         "A loop does it: for cap in options: run the model and look at the last "
         "'cumulative_lost'. Keep the capacities whose loss is below 1,500.",
-        "Among the capacities that pass, take the smallest with min(...).",
+        "Fill in the blanks: passing = [cap for cap in options if absorption(inflow=[1000] * "
+        "6 + [0] * 18, vetting_speed=0.5, capacity=cap, "
+        "funding=...)['cumulative_lost'].iloc[-1] < ...]; then smallest_capacity = "
+        "...(passing).",
     ],
     solution=(
         "options = [200, 300, 400, 500, 600, 800, 1000]\n"
@@ -502,8 +526,8 @@ q10 = NumberQuestion(
         ),
         (
             lambda: _smallest_capacity(1000),
-            "That keeps the loss under 1,000; the limit here is 1,500, so a smaller "
-            "capacity will do.",
+            "That is the smallest capacity that keeps the loss under 1,000; the limit in "
+            "this question is 1,500.",
         ),
         (
             lambda: max(c for c in CAPACITY_OPTIONS if c < _smallest_capacity()),
@@ -525,8 +549,8 @@ q11 = ChoiceQuestion(
     },
     expected=_why_capacity_stops_mattering,
     feedback={
-        "a": "Funding matters, but capacity did change the result between 100 and 800: why "
-        "does it stop at some point?",
+        "a": "Funding matters, but in your q9 and q10 runs capacity did change the result, "
+        "from 200 up to 800: why does it stop mattering at some point?",
         "c": "The model has no randomness: the same settings always give the same table.",
         "d": "Look at the 'queue' column of the run in month 6.",
     },
@@ -593,6 +617,16 @@ w1 = WrittenQuestion(
         "evidence (motives read from outside), citing sources."
     ),
     model_answer=W1_MODEL,
+    hints=[
+        "A strong answer states the shift in motives from 2021 to after 2023 and the debate "
+        "about trust it set off, with a source, and takes a reasoned position without "
+        "treating a pragmatic motive as proof of bad faith (or argues the opposite with "
+        "evidence).",
+        "Then say what vetting can do (identity, unit, background, spotting spies, "
+        "registration for support) and what it cannot (read motives, guarantee loyalty, "
+        "establish conduct in battle, keep up with numbers on little money). Mention justice "
+        "for atrocities or the limits of the evidence, citing sources.",
+    ],
     points=4,
 )
 
@@ -609,6 +643,14 @@ w2 = WrittenQuestion(
         "different sources correctly and reaches a clear, balanced conclusion."
     ),
     model_answer=W2_MODEL,
+    hints=[
+        "A strong answer says what mass surrender does show (losses, low morale, whole units "
+        "giving up, commands lost), with evidence, and then applies Lesson 1's test: has any "
+        "faction of commanders changed sides?",
+        "Add at least one further limit (surrenderers are not defectors, conscription refills"
+        " the ranks, handbacks brokered by China, the counts are claims) and end with a "
+        "clear, balanced conclusion that cites at least two different sources.",
+    ],
     points=4,
 )
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from defection.checks import common
 from defection.checks import (
     ChartQuestion,
     ChoiceQuestion,
@@ -22,6 +21,7 @@ from defection.checks import (
     NumberQuestion,
     SetQuestion,
     WrittenQuestion,
+    common,
     register,
 )
 
@@ -146,14 +146,14 @@ q1 = NumberQuestion(
     variable="senior_share_support",
     prompt="Share of senior officers who would defect in the 'Strong external support' preset",
     expected=_senior_defection,
-    rel_tol=1e-3,
+    decimals=3,
     hints=[
         "Run the chain with the preset's five settings: scenario(**PRESETS['Strong external "
         "support']). The ** unpacks the dictionary into keyword arguments.",
         "The result has a .value(...) method that returns one indicator by its name; the "
         "four names are in result.indicators['indicator'].",
-        "result = scenario(**PRESETS['Strong external support']); then "
-        "result.value('senior_defection').",
+        "Fill in the blanks: support = scenario(**PRESETS[...]); then senior_share_support = "
+        "support.value(...).",
     ],
     solution=(
         'support = scenario(**PRESETS["Strong external support"])\n'
@@ -186,12 +186,13 @@ q2 = NumberQuestion(
     variable="softliner_share_collapse",
     prompt="Share of senior officers cut out of the spoils in the 'Economic collapse' preset",
     expected=_softliners,
-    rel_tol=1e-3,
+    decimals=2,
     hints=[
         "Same method as q1, with the 'Economic collapse' preset.",
         "Softliners are the senior officers cut out of the spoils; the indicator is called "
         "'senior_softliners'.",
-        "scenario(**PRESETS['Economic collapse']).value('senior_softliners')",
+        "Fill in the blanks: collapse = scenario(**PRESETS[...]); then "
+        "softliner_share_collapse = collapse.value(...).",
     ],
     solution=(
         'collapse = scenario(**PRESETS["Economic collapse"])\n'
@@ -231,9 +232,10 @@ q3 = FrameQuestion(
         "Each dictionary needs the five keys: 'preset' (the name), the three indicators "
         "read with result.value(...), and 'split_at_top' (the result's attribute "
         "result.split_at_top). Collect them in a list.",
-        "rows = [{'preset': name, 'senior_defection': r.value('senior_defection'), ...} "
-        "for name, r in ((n, scenario(**s)) for n, s in PRESETS.items())]; then "
-        "pd.DataFrame(rows).",
+        "Fill in the blanks: rows = []; for name, settings in PRESETS.items(): r = "
+        "scenario(**settings); rows.append({'preset': name, 'senior_defection': r.value(...),"
+        " 'senior_softliners': ..., 'rank_and_file_out': ..., 'split_at_top': r....}); then "
+        "preset_outputs = pd.DataFrame(rows).",
     ],
     solution=(
         "rows = []\n"
@@ -271,7 +273,8 @@ q4 = SetQuestion(
         "Use your table from q3: keep the rows where the column 'split_at_top' is True.",
         "preset_outputs[preset_outputs['split_at_top']] keeps those rows; then take the "
         "'preset' column.",
-        "list(preset_outputs.loc[preset_outputs['split_at_top'], 'preset'])",
+        "Fill in the blanks: split_presets = list(preset_outputs.loc[preset_outputs[...], "
+        "...])",
     ],
     solution=(
         'split_presets = list(preset_outputs.loc[preset_outputs["split_at_top"], "preset"])'
@@ -293,16 +296,22 @@ q4 = SetQuestion(
 q5 = ChartQuestion(
     "q5",
     variable="senior_chart",
-    prompt="Horizontal bars: senior_defection (x, :Q) for each preset (y, :N)",
+    prompt="Horizontal bars: senior_defection (x, :Q) for each preset (y, :N), with axis "
+    "titles and a tooltip",
     mark="bar",
     encodings={"x": "senior_defection:Q", "y": "preset:N"},
     fields=["preset", "senior_defection"],
+    data=_table,
+    data_hint="your table `preset_outputs` (one row per preset)",
+    titles=("x", "y"),
+    tooltip=True,
     hints=[
         "Start from your table `preset_outputs`: alt.Chart(preset_outputs).mark_bar().",
         "Horizontal bars put the number on x and the category on y: x is "
         "'senior_defection' (quantitative, :Q), y is 'preset' (nominal, :N).",
+        "Fill in the blanks: "
         "alt.Chart(preset_outputs).mark_bar().encode(x=alt.X('senior_defection:Q', "
-        "title=...), y=alt.Y('preset:N', title=...), tooltip=[...])",
+        "title=...), y=alt.Y(..., title=...), tooltip=[...])",
     ],
     solution=(
         "senior_chart = (\n"
@@ -325,14 +334,15 @@ q6 = NumberQuestion(
     variable="record_share_2021",
     prompt="Share of the army that had defected by late 2021: row dc007 / low end of row fs03",
     expected=_record_share,
-    rel_tol=1e-3,
+    decimals=4,
     hints=[
         "Pick each row by its id with a boolean mask, e.g. "
         "counts[counts['count_id'] == 'dc007'].",
         "You need two numbers: the 'value' of dc007 (defectors) and the 'low' of fs03 "
         "(the smaller estimate of the army). A share is part / whole.",
-        "float(counts.loc[counts['count_id'] == 'dc007', 'value'].iloc[0]) divided by "
-        "float(strength.loc[strength['estimate_id'] == 'fs03', 'low'].iloc[0]).",
+        "Fill in the blanks: defectors = float(counts.loc[counts['count_id'] == ..., "
+        "'value'].iloc[0]); army = float(strength.loc[strength['estimate_id'] == ..., "
+        "...].iloc[0]); then record_share_2021 = ... / ...",
     ],
     solution=(
         'defectors = float(counts.loc[counts["count_id"] == "dc007", "value"].iloc[0])\n'
@@ -363,14 +373,20 @@ q7 = NumberQuestion(
     prompt="Smallest incentives among the options that turns the split at the top on, "
     "other settings at 'Economic collapse'",
     expected=_smallest_setting,
-    rel_tol=1e-9,
-    abs_tol=1e-9,
+    options=SENSITIVITY_OPTIONS,
+    recheck=(
+        "run the scenario for each value in the list (other settings at 'Economic collapse') "
+        "and look at result.split_at_top; the question asks for the smallest value that turns"
+        " it on."
+    ),
     hints=[
         "Copy the preset's settings and change only 'incentives': "
         "scenario(**{**PRESETS['Economic collapse'], 'incentives': 0.6}).",
         "Loop over the options in increasing order; for each, run the scenario and look at "
         "result.split_at_top (True or False). Keep the options where it is True.",
-        "Among the options that turn it on, take the smallest with min(...).",
+        "Fill in the blanks: turns_on = [x for x in options if "
+        "scenario(**{**PRESETS['Economic collapse'], 'incentives': ...}).split_at_top]; then "
+        "smallest_incentives = ...(turns_on).",
     ],
     solution=(
         "options = [0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]\n"
@@ -548,6 +564,16 @@ w1 = WrittenQuestion(
         "forecast; 300-400 words in an outline a busy reader can follow."
     ),
     model_answer=W1_MODEL,
+    hints=[
+        "A strong memo names ONE audience (the NUG, ASEAN or a defector group) and opens with"
+        " a bottom line that answers the course question for that audience. It uses the "
+        "record accurately (defections by rank, surrenders after Operation 1027, no split at "
+        "the top) and attributes contested figures to whoever claimed them.",
+        "Then give recommendations that audience can act on and what to watch for, with at "
+        "least four citations by source key (two of them core readings). If you use the "
+        "scenario explorer, give its settings and treat it as an illustration, never a "
+        "forecast. Keep to 300-400 words in an outline a busy reader can follow.",
+    ],
     points=5,
     min_words=100,
 )
@@ -566,6 +592,15 @@ w2 = WrittenQuestion(
         "says who could produce it."
     ),
     model_answer=W2_MODEL,
+    hints=[
+        "A strong answer states your own position in one sentence and then argues against it "
+        "in good faith: the strongest version of the other side, including the junta's stated"
+        " case or critics of the resistance, accurately and with sources.",
+        "Add at least one further point against you (control, conscription, China, the "
+        "election, thin support, a split that produces a new strongman), and name specific, "
+        "checkable evidence that would change your mind, in both directions if you can, and "
+        "who could produce it.",
+    ],
     points=4,
     min_words=60,
 )

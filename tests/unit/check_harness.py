@@ -87,6 +87,7 @@ def assert_question_set_shape(qs, lesson: str) -> None:
         assert q.variable and q.variable in q.solution_code, q.name
     for w in qs.written:
         assert w.rubric and len(w.model_answer.split()) > 80, w.name
+        assert len(w.hints) >= 2, f"{w.name}: say what a strong answer addresses"
 
 
 def assert_solution_passes(q, namespace: dict) -> None:
@@ -134,8 +135,12 @@ def assert_fails_without_revealing(q, answer, expected) -> CheckResult:
     text = str(result)
     assert len(result.message) > 20, (q.name, text)
     if q.kind == "number" or isinstance(expected, float):
-        # the result's label "q4:" names the question; it cannot give a value away
-        assert not reveals(text.replace(f"{q.name}:", "", 1), expected), (q.name, text)
+        # the result's label "q4:" names the question, and a pick-from-a-list question may
+        # repeat the list the prompt gives: neither can give a value away
+        public = text.replace(f"{q.name}:", "", 1)
+        if getattr(q, "options", None) is not None and q.kind == "number":
+            public = public.replace(", ".join(f"{o:g}" for o in q.options), "")
+        assert not reveals(public, expected), (q.name, text)
     elif q.kind == "choice":
         assert f"'{expected}'" not in text and f'"{expected}"' not in text, (q.name, text)
         assert q.options[expected][:30] not in text, (q.name, text)

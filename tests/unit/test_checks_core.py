@@ -83,7 +83,7 @@ WRONG = {
     "q1": [(0.6, "too high"), (0.40, "too low"), (52.38095238, "100 times"), (1 - RATE, "failure rate"),
            ("0.52", "quotes"), (pd.Series([0.1, 0.2]), "single number"), (0.52, "close")],
     "q2": [("b", "army held together"), ("d", "not one of the options"), (["a"], "one option")],
-    "q3": [(["Egypt", "Philippines"], "missing"), (["Egypt", "Philippines", "Indonesia", "China"], "should not"),
+    "q3": [(["Egypt", "Philippines"], "missing"), (["Egypt", "Philippines", "Indonesia", "China"], "'China' does not belong"),
            ("Egypt", "list")],
     "q4": [(TABLE.drop(columns="claimant"), "missing column"), (TABLE.assign(extra=1), "unexpected column"),
            (TABLE.head(2), "too few"), (TABLE.assign(value=[2000.0, 10000.0, 351.0]), "'value'"),
@@ -96,7 +96,7 @@ WRONG = {
            (alt.Chart(CHART_DATA).mark_line().encode(x="as_of:N", y="value:Q"), "typed"),
            (good_chart() | good_chart(), "one chart"), (TABLE, "altair chart"),
            (alt.Chart(CHART_DATA.rename(columns={"value": "v"})).mark_line().encode(x="as_of:T", y="value:Q"),
-            "lacks")],
+            "no column of that name")],
     "q7": [("nothing relevant", "key ideas"), (5, "text")],
 }  # fmt: skip
 
@@ -142,10 +142,46 @@ def test_placeholder_is_not_answered(q):
     assert "not answered" in str(result).casefold()
 
 
-def test_size_of_error_is_rough_and_directional():
-    assert "about 20%" in q1.check(RATE * 1.2).message
+def test_size_of_error_is_directional_but_never_an_invertible_number():
+    assert "too high" in q1.check(RATE * 1.2).message
     assert "too low" in q1.check(RATE * 0.5).message
     assert "wrong sign" in q1.check(-RATE).message
+    for factor in (0.5, 0.9, 0.99, 1.01, 1.2, 3, 30):
+        message = q1.check(RATE * factor).message
+        assert "%" not in message and not any(ch.isdigit() for ch in message), message
+
+
+def test_decimals_accept_exactly_the_stated_precision():
+    q = NumberQuestion("qd", "x", expected=3.888888, decimals=1)
+    assert q.precision_text == "one decimal place"
+    assert q.check(3.9).passed and q.check(3.85).passed and q.check(3.888888).passed
+    assert not q.check(3.95).passed and not q.check(3.8).passed
+    whole = NumberQuestion("qw", "x", expected=2877.63, decimals=0)
+    assert whole.precision_text == "a whole number"
+    assert whole.check(2878).passed and whole.check(2877.63).passed
+    assert not whole.check(2877).passed and not whole.check(2879).passed
+    three = NumberQuestion("q3d", "x", expected=0.76923, decimals=3)
+    assert three.check(0.769).passed and not three.check(0.77).passed
+    assert "three decimal places" in three.check(0.77).message
+
+
+def test_also_accepts_another_defensible_reading_at_the_same_precision():
+    q = NumberQuestion("qa", "x", expected=6000 / 186, decimals=1, also=[lambda: 6000 / 187])
+    assert q.check(32.3).passed and q.check(32.1).passed
+    assert not q.check(32.2).passed
+
+
+def test_options_say_in_the_list_or_not_never_how_far():
+    q = NumberQuestion("qo", "x", expected=0.7, options=[0.55, 0.6, 0.7, 0.8],
+                       recheck="look at .tipped for each.")
+    assert q.precision_text == "a number from the list"
+    assert q.check(0.7).passed
+    near, far = q.check(0.6).message, q.check(0.8).message
+    assert "in the list" in near and "look at .tipped" in near
+    for message in (near, far):
+        assert "high" not in message and "low" not in message and "%" not in message
+    assert near == far
+    assert "not one of the options" in q.check(0.65).message
 
 
 def test_check_reads_the_callers_variable():
@@ -322,3 +358,12 @@ def test_faceted_chart_and_aggregate():
     assert "summarised" in q.check(alt.Chart(data).mark_bar().encode(x="sum(kind):Q", y="kind:N")).message
     faceted = right.facet(column="kind:N")
     assert q.check(faceted).status == CORRECT
+
+
+def test_set_feedback_names_the_students_own_extra_items_only():
+    q = SetQuestion("qs", "x", expected=["Egypt", "Philippines"])
+    message = q.check(["Egypt", "China", "Peru"]).message
+    assert "'China', 'Peru' do not belong" in message and "1 item(s) are missing" in message
+    assert "Philippines" not in message
+    joined = q.check(["Egypt; Philippines"]).message
+    assert "Philippines" not in joined and "should not be there" in joined

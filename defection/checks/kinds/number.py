@@ -1,0 +1,155 @@
+"""Number questions: one number, at the precision the prompt states.
+
+Two rules keep the feedback honest without giving the answer away:
+
+* **Precision is stated and accepted exactly.** ``decimals=3`` means the prompt asks for
+  three decimal places (more are fine): any answer within half a unit of the third
+  decimal passes, the lesson's rounded figure included when it is given to that many
+  places. ``decimals=0`` asks for a whole number. ``also=[...]`` lists other values a
+  defensible reading of the task gives (e.g. counting both end days), each at the same
+  precision.
+* **Magnitude is never a number that can be inverted.** A wrong answer hears its
+  direction and a coarse band ("close", "in the right range", "more than twice"), never
+  "by about 20%", from which ``answer / 1.2`` would recover the expected value. When the
+  answer is one of a short list (``options=[...]``), the message says only whether the
+  pick is in the list and what to re-examine (``recheck``): with a sorted list, even
+  "too high" would give the answer away in one or two tries.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from defection.checks.question import Question
+from defection.checks.values import _as_number
+
+
+def _spell(value: float) -> str:
+    return f"{value:g}"
+
+
+class NumberQuestion(Question):
+    """A single number, right at the stated precision (or within ``abs_tol``/``rel_tol``,
+    math.isclose rules, for authors who need that)."""
+
+    kind = "number"
+
+    def __init__(
+        self,
+        *args: Any,
+        abs_tol: float = 0.0,
+        rel_tol: float = 1e-3,
+        decimals: int | None = None,
+        options: Sequence[float] | None = None,
+        recheck: str = "",
+        also: Sequence[Any | Callable[[], Any]] = (),
+        **kw: Any,
+    ):
+        super().__init__(*args, **kw)
+        if decimals is not None and (not isinstance(decimals, int) or decimals < 0):
+            raise ValueError(f"{self.name}: decimals must be a whole number >= 0")
+        self.decimals = decimals
+        self.options = [float(o) for o in options] if options is not None else None
+        self.recheck = recheck
+        self.also = list(also)
+        if decimals is not None:
+            # half a unit of the last asked-for decimal, plus float noise
+            self.abs_tol = 0.5 * 10.0 ** (-decimals) + 1e-9 * 10.0 ** (-decimals)
+            self.rel_tol = 0.0
+        elif self.options is not None:
+            self.abs_tol, self.rel_tol = 1e-9, 1e-9
+        else:
+            self.abs_tol = float(abs_tol)
+            self.rel_tol = float(rel_tol)
+        if self.precision_text and self.precision_text not in self.prompt:
+            self.prompt = f"{self.prompt} ({self.precision_text})".strip()
+
+    @property
+    def precision_text(self) -> str:
+        """How the prompt states the precision (tests check the notebook says so)."""
+        if self.options is not None:
+            return "a number from the list"
+        if self.decimals == 0:
+            return "a whole number"
+        if self.decimals is not None:
+            words = ("one", "two", "three", "four", "five", "six")
+            n = self.decimals
+            spelled = words[n - 1] if n <= len(words) else str(n)
+            return "one decimal place" if n == 1 else f"{spelled} decimal places"
+        return ""
+
+    def _close(self, value: float, exp: float) -> bool:
+        return math.isclose(value, exp, rel_tol=self.rel_tol, abs_tol=self.abs_tol)
+
+    def _accepted(self) -> list[float]:
+        values = []
+        for extra in self.also:
+            try:
+                values.append(float(extra() if callable(extra) else extra))
+            except Exception:
+                continue
+        return values
+
+    def _compare(self, answer: Any, expected: Any) -> tuple[bool, str]:
+        exp = float(expected)
+        value, problem = _as_number(answer)
+        if problem:
+            return False, problem + "."
+        assert value is not None
+        if math.isnan(value):
+            return False, "your answer is NaN (not a number): check for missing values or 0/0."
+        if math.isinf(value):
+            return False, "your answer is infinite: check for a division by zero."
+        if self._close(value, exp) or any(self._close(value, v) for v in self._accepted()):
+            return True, ""
+        if self.options is not None:
+            return False, self._option_message(value)
+        return False, self._size_message(value, exp)
+
+    def _option_message(self, value: float) -> str:
+        listed = ", ".join(_spell(o) for o in self.options or [])
+        if not any(math.isclose(value, o, rel_tol=1e-9, abs_tol=1e-9) for o in self.options or []):
+            return (
+                f"your answer is not one of the options in the list ({listed}): give one of "
+                "them exactly as it is written there."
+            )
+        again = self.recheck or "run the model for each option and read the condition again."
+        return f"your pick is in the list, but it is not the option asked for: {again}"
+
+    def _size_message(self, value: float, exp: float) -> str:
+        direction = "too high" if value > exp else "too low"
+        if exp == 0:
+            return f"Your answer is {direction}."
+        ratio = value / exp
+        if math.isclose(ratio, 100, rel_tol=0.02):
+            return (
+                "Your answer is about 100 times too large: did you give a percentage where "
+                "a share between 0 and 1 is asked for?"
+            )
+        if math.isclose(ratio, 0.01, rel_tol=0.02):
+            return (
+                "Your answer is about 100 times too small: did you give a share where a "
+                "percentage is asked for?"
+            )
+        if ratio < 0:
+            return "Your answer has the wrong sign: check the order of a subtraction."
+        rel = abs(value - exp) / abs(exp)
+        wanted = f" Give at least {self.precision_text}." if self.decimals else ""
+        if rel < 0.02:
+            return (
+                f"Very close, but {direction}: do not round before the last step, check you "
+                f"used the right rows, and keep enough decimals.{wanted}"
+            )
+        if rel < 0.25:
+            return f"Your answer is {direction}, but in the right range: check each step."
+        if value > exp:
+            size = "more than ten times too large" if ratio > 10 else (
+                "more than twice too large" if ratio > 2 else "far too high"
+            )
+        else:
+            size = "less than a tenth of the expected size" if ratio < 0.1 else (
+                "less than half the expected size" if ratio < 0.5 else "far too low"
+            )
+        return f"Your answer is {size}: check which rows and which formula you used."

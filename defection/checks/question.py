@@ -1,0 +1,210 @@
+"""The :class:`Question` base: check / hint / solution, never an exception.
+
+Each kind (``defection.checks.kinds``) only says how to compare an answer with the expected
+value; looking the answer up, the not-answered / wrong / right separation, targeted
+mistake messages and tiered hints live here once.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from defection.checks.results import (
+    _NOT_GIVEN,
+    CORRECT,
+    INCORRECT,
+    NOT_ANSWERED,
+    CheckResult,
+    Feedback,
+    _sentence,
+)
+from defection.checks.values import _Opaque, _type_name
+
+# --------------------------------------------------------------------------- Question
+
+
+class Question:
+    """One auto-checked question. Subclasses define :meth:`_compare`.
+
+    Parameters
+    ----------
+    name:
+        Short id used in notebooks and the gradebook: ``"q1"``.
+    variable:
+        The notebook variable holding the answer, e.g. ``"success_rate_with"``.
+        The grader reads this variable from the executed submission.
+    prompt:
+        One-line summary of what is asked (shown in reports).
+    expected:
+        The right answer, or better a zero-argument callable computing it from the
+        course's data and models; it is called once, the first time it is needed.
+    hints:
+        Tiered hints, gentlest first. Each ``hint()`` call shows the next one.
+    solution:
+        A worked solution as code text.
+    points:
+        Points for a correct answer.
+    mistakes:
+        Optional ``[(wrong_value_or_callable, message), ...]``: when an answer matches
+        a known wrong answer, the check shows that targeted message.
+    """
+
+    kind = "question"
+
+    def __init__(
+        self,
+        name: str,
+        variable: str | None,
+        prompt: str = "",
+        expected: Any = None,
+        *,
+        hints: Sequence[str] = (),
+        solution: str = "",
+        points: float = 1.0,
+        mistakes: Sequence[tuple[Any, str]] = (),
+        success: str = "Well done.",
+    ) -> None:
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise ValueError(f"question name must be a short identifier like 'q1', got {name!r}")
+        if variable is not None and (
+            not isinstance(variable, str) or not variable.isidentifier()
+        ):
+            raise ValueError(f"{name}: variable must be a Python name, got {variable!r}")
+        if isinstance(hints, str):
+            hints = [hints]
+        self.name = name
+        self.variable = variable
+        self.prompt = prompt
+        self._expected_source = expected
+        self._expected_cache: Any = _NOT_GIVEN
+        self.hints = list(hints)
+        self.solution_code = solution
+        self.points = float(points)
+        self.mistakes = list(mistakes)
+        self.success = success
+        self._hint_index = 0
+
+    # ---- expected value -------------------------------------------------------
+    def expected_value(self) -> Any:
+        """The expected value (computed once). For tests and authors, not for students."""
+        if self._expected_cache is _NOT_GIVEN:
+            src = self._expected_source
+            self._expected_cache = src() if callable(src) else src
+        return self._expected_cache
+
+    # ---- public API -------------------------------------------------------------
+    def check(self, answer: Any = _NOT_GIVEN) -> CheckResult:
+        """Check an answer; never raises. Without an argument, reads ``self.variable``
+        from the calling notebook's namespace."""
+        try:
+            if answer is _NOT_GIVEN:
+                answer = self._lookup(sys._getframe(1))
+                if answer is _NOT_GIVEN:
+                    return self._result(
+                        NOT_ANSWERED,
+                        f"I could not find a variable called `{self.variable}`. Did you run "
+                        "the cell that defines it, or rename it?",
+                    )
+            return self.evaluate(answer)
+        except Exception:  # pragma: no cover - evaluate already guards
+            return self._result(INCORRECT, f"could not check this answer: {_type_name(answer)}")
+
+    def evaluate(self, answer: Any) -> CheckResult:
+        """Like :meth:`check` but never looks up variables (used by the grader)."""
+        try:
+            if answer is Ellipsis:
+                return self._result(
+                    NOT_ANSWERED, "Replace the ... placeholder with your answer, then run the cell."
+                )
+            if isinstance(answer, _Opaque) and answer._defection_type_name == "missing":
+                return self._result(
+                    NOT_ANSWERED,
+                    f"the variable `{self.variable}` was not defined (renamed or deleted?)",
+                )
+            try:
+                expected = self.expected_value()
+            except Exception as exc:
+                return self._result(
+                    INCORRECT,
+                    "could not check this answer: the expected value could not be computed "
+                    f"({type(exc).__name__}) — please tell your instructor",
+                )
+            ok, message = self._compare(answer, expected)
+            if ok:
+                return self._result(CORRECT, self.success)
+            targeted = self._mistake_message(answer)
+            if targeted:
+                message = f"{message} {targeted}".strip() if message else targeted
+            return self._result(INCORRECT, message or "That is not the expected answer.")
+        except Exception:
+            return self._result(INCORRECT, f"could not check this answer: {_type_name(answer)}")
+
+    def hint(self) -> Feedback:
+        """Show the next hint (the last one repeats)."""
+        if not self.hints:
+            rubric = getattr(self, "rubric", "")
+            if rubric:  # a written question without hints: say what a strong answer covers
+                return Feedback(self.name, "Hint", f"What your instructor looks for: {rubric}")
+            return Feedback(self.name, "Hint", "No hint for this question: re-read the question.")
+        i = min(self._hint_index, len(self.hints) - 1)
+        self._hint_index = i + 1
+        return Feedback(self.name, f"Hint {i + 1} of {len(self.hints)}", self.hints[i])
+
+    def solution(self) -> Feedback:
+        """Show the worked solution."""
+        body = self.solution_code or "No worked solution is provided for this question."
+        return Feedback(self.name, "Solution", body, code=bool(self.solution_code))
+
+    # ---- for subclasses --------------------------------------------------------
+    def _compare(self, answer: Any, expected: Any) -> tuple[bool, str]:
+        raise NotImplementedError
+
+    def _mistake_values(self) -> list[tuple[Any, str]]:
+        """The predicted wrong answers, computed once (they come from the course's data
+        and models, like the expected value, and some take a model run each)."""
+        if getattr(self, "_mistake_cache", None) is None:
+            values = []
+            for wrong, message in self.mistakes:
+                try:
+                    values.append((wrong() if callable(wrong) else wrong, message))
+                except Exception:
+                    continue
+            self._mistake_cache = values
+        return self._mistake_cache
+
+    def _mistake_message(self, answer: Any) -> str:
+        for value, message in self._mistake_values():
+            try:
+                if self._compare(answer, value)[0]:
+                    return message
+            except Exception:
+                continue
+        return ""
+
+    def _result(self, status: str, message: str) -> CheckResult:
+        earned = self.points if status == CORRECT else 0.0
+        return CheckResult(self.name, status, earned, self.points, _sentence(message))
+
+    def _lookup(self, frame: Any) -> Any:
+        if self.variable is None:
+            return _NOT_GIVEN
+        names = frame.f_globals if frame is not None else {}
+        return names.get(self.variable, _NOT_GIVEN)
+
+    @property
+    def auto(self) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name}: {self.prompt or self.variable}>"
+
+    def _repr_html_(self) -> str:
+        return (
+            f"<div><strong>{html.escape(self.name)}</strong> — {html.escape(self.prompt)} "
+            f"<em>(use {html.escape(self.name)}.check(...), .hint(), .solution())</em></div>"
+        )
+
