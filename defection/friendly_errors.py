@@ -16,8 +16,7 @@ still fails (so nbval, the grader and "Run All" behave exactly as before), and e
 error is left to IPython.
 Outside IPython (plain Python, scripts, tests) :func:`install` does nothing.
 
-``defection.setup()`` is meant to call :func:`install` (one line, added by the maintainers
-with the rest of ``setup``); :func:`uninstall` switches the notes off.
+``defection.setup()`` calls :func:`install`; :func:`uninstall` switches the notes off.
 """
 
 from __future__ import annotations

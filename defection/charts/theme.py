@@ -81,6 +81,10 @@ def setup() -> None:
     pd.set_option("display.max_rows", 80)
     pd.set_option("display.max_colwidth", 120)
     when_imported("altair", configure_altair)
+    # Plain-words notes before the tracebacks beginners meet most (no-op outside IPython).
+    from defection import friendly_errors
+
+    friendly_errors.install()
 
 
 def configure_altair(alt) -> None:

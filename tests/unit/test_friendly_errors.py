@@ -81,3 +81,15 @@ def test_installed_in_ipython_the_note_comes_first_and_the_traceback_stays(shell
 def test_install_outside_ipython_does_nothing():
     assert F.install(object()) is False
     assert F.uninstall(object()) is False
+
+
+def test_setup_switches_the_notes_on_in_a_notebook(shell, capsys):
+    import defection
+
+    defection.setup()
+    try:
+        shell.run_cell("answer_q5 = c")
+        out = capsys.readouterr()
+        assert "quotes" in (out.out + out.err)
+    finally:
+        F.uninstall(shell)
