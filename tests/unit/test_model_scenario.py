@@ -109,7 +109,7 @@ def test_spoils_step_matches_the_spoils_model():
         soft, senior_rent, all_rent = sc.spoils_step(p)
         run = spoils.simulate_spoils(boycott=p, sanctions=p, periods=sc.SPOILS_PERIODS)
         last = run.by_tier[run.by_tier["period"] == sc.SPOILS_PERIODS].set_index("tier", drop=False)
-        assert soft == pytest.approx(float(last.loc["senior", "softliner_share"]))
+        assert soft == pytest.approx(float(last.loc["senior", "excluded_share"]))
         assert senior_rent == pytest.approx(min(1.0, float(last.loc["senior", "rent_index"]) / 100))
         everyone = float(last.loc["all officers", "rent_index"]) / 100
         assert all_rent == pytest.approx(min(1.0, everyone))
