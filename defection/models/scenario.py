@@ -35,42 +35,60 @@ The chain, step by step (every constant below is invented for teaching, not esti
    default of ``models.calculus``.
 2. **Spoils** (``models.spoils.simulate_spoils``): boycott = sanctions =
    ``economic_pressure``; reserves, repression spending (0.1), the top's protection (0.8)
-   and the horizon (12 quarters) stay at the lesson-2 defaults. Outputs after the last
-   period: the share of *senior* officers cut out (softliners) and each tier's rent as a
-   share of its pre-coup entitlement.
+   and the horizon (12 quarters) stay at the lesson-2 defaults, and the sharing rules hold
+   (no capture, no purge: a purge is a political event the five settings do not cover;
+   lesson 2's panel explores it). Outputs after the last period: the share of *senior*
+   officers cut out (softliners), each tier's rent as a share of its pre-coup
+   entitlement, and the rent left to the senior officers who are cut out.
 3. **Calculus** (``models.calculus.calculus``): punishment risk = family risk =
    ``repression``; exit support = ``incentives``; moral cost stays at 0.5; expected
-   survival from step 1. The economic stake shrinks with the spoils: senior officers'
-   stake is scaled by the senior tier's remaining rent (step 2), everyone else's by the
-   rent left to all officers. Output: the share of each rank that would defect.
-4. **Cascade** (threshold model of ``models.cascade``, thresholds drawn with its
-   ``draw_thresholds``): the threshold mean comes from ``cascade.mean_threshold`` with
-   repression = ``repression``, incentives = ``incentives`` and exit options =
-   ``absorption`` (somewhere to go). The rank-and-file share from step 3 starts the
-   cascade as first movers who left for their own reasons; others follow once the share
-   out reaches their threshold. Output: the final share of the rank and file out.
+   survival from step 1; stakes and penalties grow with rank (the calculus's default
+   assumption). The economic stake shrinks with the spoils: senior officers' stake is
+   scaled by the senior tier's remaining rent (step 2), everyone else's by the rent left
+   to all officers. Outputs: the share of each rank that would leave *one by one*, and
+   the share of the *excluded* senior officers (those cut out in step 2) who would leave,
+   with their stake scaled by their own, smaller rent and their capture risk lowered by
+   the share of the senior tier moving with them (safety in numbers).
+3b. **Elite split** (``elite_split_step``): Lee & McCarthy (2023) distinguish officers
+   leaving one at a time from a split in the elite, a faction breaking away together; in
+   their cases rulers fell after the second. Here the excluded senior officers are the
+   faction that could split. It acts as one when at least ``BLOC_THRESHOLD`` (25 %) of its
+   members would leave on their own reckoning; then the whole faction goes. Otherwise
+   there is no split, however many seniors slip away individually.
+4. **Cascade** (the two-rank threshold model of ``models.cascade``, with its own seeded
+   draws): the threshold mean comes from ``cascade.mean_threshold`` with repression =
+   ``repression``, incentives = ``incentives`` and exit options = ``absorption``
+   (somewhere to go). The rank-and-file share from step 3 and the officers who leave
+   (junior officers one by one; senior officers one by one or as a faction) start the
+   cascade as first movers; an officer's exit counts as ``CASCADE_OFFICER_WEIGHT`` (3)
+   soldiers' for the others. So the chain can tip top-down (an elite split or officers
+   leaving first) or bottom-up (mass desertion); ``ScenarioResult.cascade_led_by`` says
+   which. Output: the final share of the rank and file out.
 5. **Absorption** (``models.absorption.absorption``): a six-month wave of
    ``2,000 * battlefield_losses`` surrenders a month (losses 0.5 gives about 1,000 a
    month, the pace Kyed 2024 reports after Operation 1027), followed for 24 months in all.
    Vetting capacity = ``100 + 1,900 * absorption`` cases a month (100 is roughly the pace
    at which the NUG registered soldiers before 2024), funded places =
-   ``1,000 + 11,000 * absorption``. Output: surrendered, registered, still waiting and
-   lost (went back to the army, left or dropped out of reach).
+   ``1,000 + 11,000 * absorption``. Outputs: surrendered, registered, still waiting, and
+   the outflows: released, handed over in exchanges, held as prisoners (at the absorption
+   model's default shares), and lost (went back to the army, left or dropped out of reach).
 
 Indicators and the verdict
 --------------------------
-* ``senior_defection`` (calculus, senior officers) against ``SENIOR_THRESHOLD`` = 25 %;
+* ``senior_defection`` (calculus, senior officers leaving one by one) against
+  ``SENIOR_THRESHOLD`` = 25 %: shown for comparison, it does not decide the verdict;
 * ``senior_softliners`` (spoils, senior tier cut out) against ``SOFTLINER_THRESHOLD`` = 50 %;
+* ``elite_split`` (step 3b, senior officers breaking away together) against the same 50 %;
 * ``rank_and_file_out`` (cascade) against ``cascade.MAJORITY`` = 50 %;
-* ``surrenderers_kept`` (absorption: registered or still waiting) against ``KEPT_THRESHOLD``
-  = 75 %.
+* ``surrenderers_kept`` (absorption: registered or still waiting to be vetted, so not
+  released, exchanged, held as prisoners or lost) against ``KEPT_THRESHOLD`` = 75 %.
 
-**"Split at the top?"** is *yes* only when the first two are both at or above their
-thresholds: enough senior officers would leave *and* enough of the senior tier has been
-cut out of the spoils to form a softliner faction. This follows Lee & McCarthy (2023): in
-the cases they compare, rulers fell after senior officers broke away, and softliners come
-from the "losers" of the spoils. The thresholds are a stated convention for discussion,
-not findings; move them (keyword arguments) and the verdict moves.
+**"Split at the top?"** is *yes* only when the elite split is met: at least half the
+senior tier is cut out of the spoils *and* that faction acts together. Many seniors
+leaving one by one is not a split. This follows Lee & McCarthy (2023, ``lee_mccarthy_2023``):
+in the cases they compare, rulers fell after a part of the elite broke away, and softliners
+come from the "losers" of the spoils. The thresholds are a stated convention for
+discussion, not findings; move them (keyword arguments) and the verdict moves.
 
 What the chain ignores (on purpose, to stay readable)
 -----------------------------------------------------
@@ -110,6 +128,9 @@ __all__ = [
     "SENIOR_THRESHOLD",
     "SOFTLINER_THRESHOLD",
     "KEPT_THRESHOLD",
+    "BLOC_THRESHOLD",
+    "CASCADE_OFFICER_WEIGHT",
+    "elite_split_step",
     "CAVEATS",
     "IGNORES",
     "ScenarioResult",
@@ -134,6 +155,10 @@ SETTINGS: tuple[str, ...] = (
 SENIOR_THRESHOLD = 0.25
 SOFTLINER_THRESHOLD = 0.50
 KEPT_THRESHOLD = 0.75
+#: A faction of the excluded elite acts as one when this share of it would leave anyway.
+BLOC_THRESHOLD = 0.25
+#: How many soldiers one officer's defection counts as in the chain's cascade (step 4).
+CASCADE_OFFICER_WEIGHT = 3.0
 
 # Step constants (invented, documented in the module docstring).
 SURVIVAL_BASE, SURVIVAL_LOSSES, SURVIVAL_PRESSURE = 0.85, 0.5, 0.2
@@ -219,12 +244,17 @@ CAVEATS: dict[str, str] = {
     "senior_softliners": (
         "being cut out of the spoils is not defecting: a softliner may hedge, leak or wait"
     ),
+    "elite_split": (
+        "whether an excluded faction acts together is a stated convention (a quarter willing "
+        "carries the rest); real factions form around people and events the model lacks"
+    ),
     "rank_and_file_out": (
         "the cascade assumes every soldier sees the whole army; real units see little "
         "and the regime controls information"
     ),
     "surrenderers_kept": (
-        "no source says how many surrendered soldiers went back; the leaving rates are guesses"
+        "no source says how many surrendered soldiers went back, or what share armed groups "
+        "release, exchange or hold; those rates are guesses"
     ),
 }
 
@@ -235,14 +265,16 @@ IGNORES = (
 )
 
 _LABELS = {
-    "senior_defection": "Senior officers who would defect",
+    "senior_defection": "Senior officers who would leave one by one",
     "senior_softliners": "Senior officers cut out of the spoils",
+    "elite_split": "Senior officers breaking away together (elite split)",
     "rank_and_file_out": "Rank and file out after the cascade",
     "surrenderers_kept": "Surrendered soldiers kept by the resistance",
 }
 _MODELS = {
     "senior_defection": "calculus",
     "senior_softliners": "spoils",
+    "elite_split": "spoils + calculus",
     "rank_and_file_out": "cascade",
     "surrenderers_kept": "absorption",
 }
@@ -253,7 +285,9 @@ class ScenarioResult:
     """What :func:`scenario` returns.
 
     ``indicators``: one row per indicator with columns indicator, label, model, value,
-    threshold, met (value >= threshold) and caveat.
+    threshold, met (value >= threshold) and caveat. ``split_at_top`` is true only when the
+    ``elite_split`` indicator is met: a faction acting together, not individual exits.
+    ``cascade_led_by`` says which rank set off the chain's cascade (see ``cascade``).
     ``ranks``: the calculus step, one row per rank (rank, share).
     ``links``: every intermediate value passed between models (step, quantity, value,
     feeds) so a reader can follow the chain.
@@ -269,6 +303,7 @@ class ScenarioResult:
     thresholds: dict[str, float]
     rank_shares: tuple[float, ...]
     steps: tuple[tuple[int, str, float, str], ...] = field(default=(), repr=False)
+    cascade_led_by: str | None = None
 
     @property
     def ranks(self) -> pd.DataFrame:
@@ -298,12 +333,18 @@ class ScenarioResult:
     def verdict(self) -> str:
         """One sentence: split at the top or not, and why, in numbers."""
         sd, ss = self.value("senior_defection"), self.value("senior_softliners")
+        split = self.value("elite_split")
         t = self.thresholds
         answer = "YES" if self.split_at_top else "NO"
+        bloc = (
+            "acts together" if split > 0 else
+            f"does not act together (fewer than {BLOC_THRESHOLD:.0%} of it would leave)"
+        )
         return (
-            f"Split at the top? {answer}: senior officers defecting {sd:.0%} "
-            f"(threshold {t['senior_defection']:.0%}) and senior officers cut out of the "
-            f"spoils {ss:.0%} (threshold {t['senior_softliners']:.0%}); both must be met."
+            f"Split at the top? {answer}: {ss:.0%} of senior officers are cut out of the "
+            f"spoils and that faction {bloc}, so {split:.0%} break away together "
+            f"(threshold {t['elite_split']:.0%}). Individual exits are a different thing: "
+            f"{sd:.0%} of senior officers would leave one by one."
         )
 
     @property
@@ -315,8 +356,9 @@ class ScenarioResult:
             f"{self.verdict} Mass defection {mass}: {self.value('rank_and_file_out'):.0%} "
             f"of the rank and file out (threshold {self.thresholds['rank_and_file_out']:.0%}). "
             f"Of {a['surrendered']:,.0f} surrendered soldiers, {a['registered']:,.0f} "
-            f"registered, {a['waiting']:,.0f} still waiting and {a['lost']:,.0f} lost "
-            f"(went back or left)."
+            f"registered and {a['waiting']:,.0f} still waiting; {a['held']:,.0f} held as "
+            f"prisoners, {a['released']:,.0f} released and {a['exchanged']:,.0f} exchanged "
+            f"by the groups that took them; {a['lost']:,.0f} lost (went back or left)."
         )
 
     @property
@@ -329,6 +371,7 @@ class ScenarioResult:
 _SHORT = {
     "senior_defection": "senior defection",
     "senior_softliners": "softliners",
+    "elite_split": "elite split",
     "rank_and_file_out": "cascade",
     "surrenderers_kept": "surrenders",
 }
@@ -356,8 +399,9 @@ def expected_survival(battlefield_losses: float, economic_pressure: float) -> fl
 
 
 @lru_cache(maxsize=256)
-def spoils_step(economic_pressure: float, seed: int = 2021) -> tuple[float, float, float]:
-    """Step 2: (senior softliner share, senior rent left, all officers' rent left), last period.
+def spoils_step(economic_pressure: float, seed: int = 2021) -> tuple[float, float, float, float]:
+    """Step 2: senior softliner share, senior rent left, all officers' rent left, and the
+    rent left to the senior officers who are cut out (the excluded elite), last period.
 
     The same numbers as ``simulate_spoils(boycott=p, sanctions=p, periods=12)`` at its
     default reserves, repression spending and protection, computed for the last period
@@ -372,10 +416,15 @@ def spoils_step(economic_pressure: float, seed: int = 2021) -> tuple[float, floa
     ent = officers["entitlement"].to_numpy()
     cut = rents < officers["reservation"].to_numpy() * ent - 1e-12
     senior = (officers["tier"] == _spoils.TIERS[0]).to_numpy()
+    excluded = senior & cut
+    excluded_rent = (
+        min(1.0, float(rents[excluded].sum() / ent[excluded].sum())) if excluded.any() else 1.0
+    )
     return (
         float(cut[senior].mean()),
         min(1.0, float(rents[senior].sum() / ent[senior].sum())),
         min(1.0, float(rents.sum() / ent.sum())),
+        excluded_rent,
     )
 
 
@@ -394,20 +443,41 @@ def absorption_step(
     return tuple(_absorption.summary(run).items())
 
 
-def _cascade_from(first_movers: float, mean: float, seed: int) -> float:
-    """Step 4: final share out when ``first_movers`` leave first and others follow thresholds.
+def _cascade_from(
+    troop_first: float, officer_first: float, mean: float, seed: int,
+    officer_weight: float = CASCADE_OFFICER_WEIGHT,
+) -> _cascade.CascadeResult:
+    """Step 4: the two-rank cascade when given shares of each rank leave first.
 
-    With ``m0`` soldiers out at the start, the number out after each round is the larger of
-    ``m0`` and the number whose threshold is at or below the share already out. The
-    process stops at the first count ``c >= m0`` where no one new is ready.
+    Thresholds come from ``cascade``'s own draws (officers are its first
+    ``OFFICER_SHARE`` of soldiers); the first movers of each rank get threshold 0, the
+    others follow once the weighted share out reaches their threshold. Officers' exits
+    count ``officer_weight`` times, so officers leaving can start a top-down cascade and
+    mass desertion a bottom-up one.
     """
-    thresholds = _cascade.draw_thresholds(mean, CASCADE_SPREAD, CASCADE_POPULATION, seed)
-    n = thresholds.size
-    m0 = min(n, int(np.ceil(first_movers * n - 1e-9)))
-    counts = np.arange(m0, n + 1)
-    ready = np.searchsorted(thresholds, counts / n, side="right")
-    stop = np.flatnonzero(ready <= counts)
-    return float(counts[stop[0]] / n) if stop.size else 1.0
+    raw = _cascade._raw_thresholds(mean, CASCADE_SPREAD, CASCADE_POPULATION, seed)
+    n_off = int(round(_cascade.OFFICER_SHARE * raw.size))
+    officers, troops = raw[:n_off].copy(), raw[n_off:].copy()
+    officers[: min(n_off, int(np.ceil(officer_first * n_off - 1e-9)))] = 0.0
+    troops[: min(troops.size, int(np.ceil(troop_first * troops.size - 1e-9)))] = 0.0
+    return _cascade.run_thresholds(troops, officers, officer_weight=officer_weight, mean=mean)
+
+
+def elite_split_step(
+    softliners: float, faction_willing: float, bloc_threshold: float = BLOC_THRESHOLD
+) -> float:
+    """The share of the senior tier that breaks away *together*.
+
+    The senior officers cut out of the spoils (``softliners``) are the faction that could
+    split. It acts as one when at least ``BLOC_THRESHOLD`` of its members would leave on
+    their own reckoning (``faction_willing``, from the calculus with their shrunken
+    stake); then the whole faction goes, carrying its hesitant members. Otherwise there is
+    no split, only individual exits.
+
+    >>> elite_split_step(0.6, 0.3), elite_split_step(0.6, 0.1)
+    (0.6, 0.0)
+    """
+    return float(softliners) if faction_willing >= bloc_threshold - 1e-12 else 0.0
 
 
 def scenario(
@@ -420,6 +490,7 @@ def scenario(
     senior_threshold: float = SENIOR_THRESHOLD,
     softliner_threshold: float = SOFTLINER_THRESHOLD,
     kept_threshold: float = KEPT_THRESHOLD,
+    bloc_threshold: float = BLOC_THRESHOLD,
     seed: int = 2021,
 ) -> ScenarioResult:
     """Run the five steps described in the module docstring and return the indicators.
@@ -438,6 +509,7 @@ def scenario(
     thresholds = {
         "senior_defection": _check("senior_threshold", senior_threshold),
         "senior_softliners": _check("softliner_threshold", softliner_threshold),
+        "elite_split": _check("softliner_threshold", softliner_threshold),
         "rank_and_file_out": float(_cascade.MAJORITY),
         "surrenderers_kept": _check("kept_threshold", kept_threshold),
     }
@@ -447,7 +519,7 @@ def scenario(
     survival = expected_survival(b, p)
 
     # 2. spoils: who is cut out, and how much of their rents is left
-    senior_soft, senior_rent, officer_rent = spoils_step(p, seed)
+    senior_soft, senior_rent, officer_rent, excluded_rent = spoils_step(p, seed)
 
     # 3. calculus: senior officers' stake scaled by their own rents, everyone else's by
     #    the rents left to all officers
@@ -457,6 +529,11 @@ def scenario(
     )
     prob = _calculus.defection_probability(**common, stake_scale=officer_rent)
     prob_top = _calculus.defection_probability(**common, stake_scale=senior_rent)
+    # a faction that moves together is harder to punish: capture risk falls with the
+    # share of the senior tier that would move with it (safety in numbers)
+    prob_excluded = _calculus.defection_probability(
+        **{**common, "punishment_risk": r * (1.0 - senior_soft)}, stake_scale=excluded_rent
+    )
     rank = _calculus._unit(CALCULUS_UNIT, seed)[0]
     top = len(_calculus.RANKS) - 1
     prob = np.where(rank == top, prob_top, prob)
@@ -464,18 +541,31 @@ def scenario(
     shares = np.bincount(rank, weights=prob, minlength=top + 1) / np.maximum(soldiers, 1)
     low = rank <= 1  # privates and sergeants
     rank_and_file = float(prob[low].mean())
+    faction_willing = float(prob_excluded[rank == top].mean())
 
-    # 4. cascade: the calculus's rank-and-file defectors move first
+    # 3b. elite split: the excluded senior faction leaves together, or not at all
+    split = elite_split_step(senior_soft, faction_willing,
+                             _check("bloc_threshold", bloc_threshold))
+
+    # 4. cascade with two ranks: the rank and file's own defectors move first, and so do
+    #    officers (junior officers one by one, senior ones one by one or as a faction)
+    officers = rank >= 2
+    senior_out = max(float(shares[top]), split)
+    officer_first = float(
+        (prob[rank == 2].sum() + senior_out * soldiers[top]) / max(officers.sum(), 1)
+    )
     mean = _cascade.mean_threshold(r, x, a)
-    out = _cascade_from(rank_and_file, mean, seed)
+    run = _cascade_from(rank_and_file, officer_first, mean, seed)
+    out = run.rank_and_file_out
 
     # 5. absorption of a wave of surrenders
     absorbed = dict(absorption_step(b, a))
-    kept = 1.0 - absorbed["share_lost"] if absorbed["surrendered"] > 0 else 1.0
+    kept = absorbed["share_kept"]
 
     values = {
         "senior_defection": float(shares[top]),
         "senior_softliners": senior_soft,
+        "elite_split": split,
         "rank_and_file_out": out,
         "surrenderers_kept": kept,
     }
@@ -500,16 +590,25 @@ def scenario(
          "calculus (senior stake)"),
         (2, "all officers' rent left (share of entitlement)", officer_rent,
          "calculus (other stakes)"),
-        (2, "senior officers cut out (softliners)", senior_soft, "verdict"),
+        (2, "senior officers cut out (softliners)", senior_soft, "elite split"),
+        (2, "rent left to the senior officers cut out", excluded_rent,
+         "calculus (the excluded faction's stake)"),
         (3, "rank-and-file share defecting (calculus)", rank_and_file, "cascade (first movers)"),
-        (3, "senior officers defecting (calculus)", float(shares[top]), "verdict"),
+        (3, "senior officers leaving one by one (calculus)", float(shares[top]),
+         "cascade (first movers)"),
+        (3, "excluded senior officers willing to leave (calculus)", faction_willing,
+         "elite split"),
+        (3, "senior officers breaking away together (elite split)", split,
+         "verdict; cascade (first movers)"),
+        (4, "officers moving first (junior and senior)", officer_first, "cascade"),
         (4, "cascade mean threshold", mean, "cascade"),
         (4, "rank and file out after the cascade", out, "verdict"),
         (5, "surrenders per month during the wave", MAX_INFLOW * b, "absorption"),
         (5, "vetting capacity (cases a month)", CAPACITY_BASE + CAPACITY_RANGE * a,
          "absorption"),
         (5, "funded support places", FUNDING_BASE + FUNDING_RANGE * a, "absorption"),
-        (5, "share of surrendered soldiers lost", absorbed["share_lost"], "verdict"),
+        (5, "share of surrendered soldiers lost", absorbed["share_lost"], "kept"),
+        (5, "share of surrendered soldiers kept", kept, "verdict"),
     )
     return ScenarioResult(
         settings=dict(
@@ -517,11 +616,12 @@ def scenario(
         ),
         indicators=indicators,
         absorbed=absorbed,
-        split_at_top=bool(met[0] and met[1]),
-        mass_defection=bool(met[2]),
+        split_at_top=bool(met[keys.index("elite_split")]),
+        mass_defection=bool(met[keys.index("rank_and_file_out")]),
         thresholds=thresholds,
         rank_shares=tuple(float(v) for v in shares),
         steps=steps,
+        cascade_led_by=run.led_by,
     )
 
 
