@@ -7,7 +7,7 @@ funding some surrenderers may drift back to the army or leave the country. Not e
 surrendered soldier is the resistance's to keep, either: the armed group that takes a
 surrender may release its prisoners (the Arakan Army has freed groups of prisoners of war
 against a pledge not to serve again, ``dmg_2025_aa_releases``), hand them back in a
-prisoner exchange (``myanmarnow_2023_swap``), or hold them as prisoners of war (the AA
+prisoner exchange (``rfa_2023_aa_swap``), or hold them as prisoners of war (the AA
 said in 2024 it held thousands, ``dmg_2024_aa_pows``). The model illustrates that
 argument. It forecasts nothing.
 

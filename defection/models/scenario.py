@@ -81,7 +81,9 @@ Indicators and the verdict
 * ``elite_split`` (step 3b, senior officers breaking away together) against the same 50 %;
 * ``rank_and_file_out`` (cascade) against ``cascade.MAJORITY`` = 50 %;
 * ``surrenderers_kept`` (absorption: registered or still waiting to be vetted, so not
-  released, exchanged, held as prisoners or lost) against ``KEPT_THRESHOLD`` = 75 %.
+  released, exchanged, held as prisoners or lost) against ``KEPT_THRESHOLD`` = 60 %
+  (at the absorption model's default shares, 30 % of surrenders never reach the
+  resistance's pipeline, so more than 70 % cannot be kept).
 
 **"Split at the top?"** is *yes* only when the elite split is met: at least half the
 senior tier is cut out of the spoils *and* that faction acts together. Many seniors
@@ -154,7 +156,7 @@ SETTINGS: tuple[str, ...] = (
 #: Thresholds of the verdict (conventions for discussion, not findings).
 SENIOR_THRESHOLD = 0.25
 SOFTLINER_THRESHOLD = 0.50
-KEPT_THRESHOLD = 0.75
+KEPT_THRESHOLD = 0.60
 #: A faction of the excluded elite acts as one when this share of it would leave anyway.
 BLOC_THRESHOLD = 0.25
 #: How many soldiers one officer's defection counts as in the chain's cascade (step 4).
