@@ -647,21 +647,25 @@ def preset_table(
 def preset_report(presets: dict[str, dict[str, float]] | None = None, seed: int = 2021) -> str:
     """The preset verdicts as a plain-text table (what the lesson prints and checks).
 
-    Columns: senior officers defecting, senior officers cut out of the spoils, rank and
-    file out after the cascade, surrendered soldiers kept, and the two verdicts.
+    Columns: senior officers leaving one by one, senior officers cut out of the spoils,
+    senior officers breaking away together (the elite split, which decides the verdict),
+    rank and file out after the cascade, surrendered soldiers kept, and the two verdicts.
     """
     table = preset_table(presets, seed)
     width = max(len(str(p)) for p in table["preset"])
-    head = f"{'preset':<{width}}  senior  softl.  r&f out  kept  split?  mass?"
+    head = f"{'preset':<{width}}  1-by-1  softl.  elite  r&f out  kept  split?  mass?"
     lines = [head, "-" * len(head)]
     for row in table.itertuples(index=False):
         lines.append(
             f"{row.preset:<{width}}  {row.senior_defection:>6.0%}  {row.senior_softliners:>6.0%}  "
-            f"{row.rank_and_file_out:>7.0%}  {row.surrenderers_kept:>4.0%}  "
+            f"{row.elite_split:>5.0%}  {row.rank_and_file_out:>7.0%}  "
+            f"{row.surrenderers_kept:>4.0%}  "
             f"{'YES' if row.split_at_top else 'no':>6}  {'YES' if row.mass_defection else 'no':>5}"
         )
     lines.append(
-        f"thresholds: senior {SENIOR_THRESHOLD:.0%}, softliners {SOFTLINER_THRESHOLD:.0%}, "
-        f"rank and file {_cascade.MAJORITY:.0%}, kept {KEPT_THRESHOLD:.0%}"
+        f"thresholds: elite split {SOFTLINER_THRESHOLD:.0%} of senior officers (a faction "
+        f"moves once {BLOC_THRESHOLD:.0%} of it would leave), rank and file "
+        f"{_cascade.MAJORITY:.0%}, kept {KEPT_THRESHOLD:.0%}; senior officers leaving one by "
+        f"one ({SENIOR_THRESHOLD:.0%} mark) do not decide the verdict"
     )
     return "\n".join(lines)
