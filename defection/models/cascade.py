@@ -7,10 +7,11 @@ hinge on the spread of individual *thresholds*: how many others must act before 
 person will. Plot, for every share already acting, the share whose threshold is met at
 that point: where this curve lies above the diagonal each round pulls in more people; the
 process stops where the curve first meets the diagonal. The point where the curve crosses
-the diagonal *from below* is the **critical mass** (Granovetter; Schelling's "tipping"):
-once that many have acted, for whatever reason, the cascade feeds itself. His two crowds
-of 100 show it: thresholds 0, 1, ..., 99 riot to the last person; replace the 1 by a 2 and
-the riot stops with its instigator, although two more people out would have set off all.
+the diagonal *from below* is the **critical mass**: once that many have acted, for
+whatever reason, the cascade feeds itself. His two crowds of 100 show it: thresholds
+0, 1, ..., 99 riot to the last person; replace the 1 by a 2 and the riot stops with its
+instigator, although a second person out at the start (a critical mass of 2 %) would have
+set off all hundred.
 
 Kurzman (1996, ``kurzman_1996``) added that people act on the opportunity they *perceive*,
 not on the one outside observers measure; a regime that hides defections changes what
