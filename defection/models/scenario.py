@@ -1,6 +1,7 @@
 """Scenario explorer: the course's four teaching models chained into one "what would it take?".
 
-This module adds no new theory. It feeds five scenario settings into the four models of
+This module adds no new theory (its sources are those of the four models: source keys
+``lee_mccarthy_2023``, ``kyed_lynn_2021``, ``kyed_2024``, ``granovetter_1978``). It feeds five scenario settings into the four models of
 lessons 1-4 (``cascade``, ``spoils``, ``calculus``, ``absorption``), passes results from
 one to the next in a fixed, documented order, and reports four indicators, each beside a
 stated threshold and with its own caveat. It illustrates how the arguments of the course
