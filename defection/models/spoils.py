@@ -13,10 +13,11 @@ which can happen even when the pool is full. Kyed & Ah Lynn (2021, ``kyed_lynn_2
 describe the same incentive structure (promotions, benefits, retirement, business
 concessions) as a structural obstacle to defection.
 
-Who is a softliner here: in O'Donnell & Schmitter's (1986, ``odonnell_schmitter_1986``) and
-Lee's sense softliners are members of the regime *elite*. The model's elite is the senior tier. A senior officer cut out of
-the spoils is counted as a **softliner**; cut-out mid-ranking and junior officers are
-counted as **excluded** (aggrieved officers, potential defectors, not regime softliners).
+Who is a softliner here: in O'Donnell & Schmitter's (1986, ``odonnell_schmitter_1986``)
+and Lee's sense softliners are members of the regime *elite*. The model's elite is the
+senior tier. A senior officer cut out of the spoils is counted as a **softliner**; cut-out
+mid-ranking and junior officers are counted as **excluded** (aggrieved officers, potential
+defectors, not regime softliners).
 
 Assumptions (all deliberately simple and invented; the model illustrates, it forecasts
 nothing)

@@ -4,7 +4,13 @@ import ipywidgets as widgets
 import pandas as pd
 import pytest
 
-from defection.charts.economy import CHART_GROUPS, economy_timeline, indicator_bars, spoils_chart, value_label
+from defection.charts.economy import (
+    CHART_GROUPS,
+    economy_timeline,
+    indicator_bars,
+    spoils_chart,
+    value_label,
+)
 from defection.models.spoils import simulate_spoils
 from defection.widgets.economy import (
     economy_panel,
