@@ -105,7 +105,10 @@ keeps its own assumptions (see their docstrings).
 
 Guarantees the unit tests check: shares stay in [0, 1]; more incentives never lower
 senior defection; more repression never raises it; more absorption never increases the
-number lost; the same inputs (and seed) always give the same result.
+number lost; the verdict follows the elite split alone, which is either zero or the whole
+excluded faction, so many senior officers leaving one by one never make a split; the
+chain's cascade can be set off from the top or from the bottom; the same inputs (and
+seed) always give the same result.
 
 >>> r = scenario(**PRESETS["2021 as it was"])
 >>> r.split_at_top
