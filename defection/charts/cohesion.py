@@ -93,7 +93,10 @@ def cascade_chart(result: CascadeResult) -> alt.LayerChart:
     that it never is, plus the critical mass on the vertical axis when there is one),
     because every extra layer adds ~12 ms to each slider redraw.
     """
-    frame = result.rounds
+    # Draw the rounds until the process stops and a few flat ones after it (not all of
+    # ``max_rounds``): the flat tail says "it stopped", and fewer rows redraw faster.
+    shown = min(len(result.rounds), max(6, result.rounds_to_stop + 4))
+    frame = result.rounds.iloc[:shown]
     curve = pd.DataFrame({
         "round": np.tile(frame["round"].to_numpy(), 3),
         "group": np.repeat(list(SERIES_COLORS), len(frame)),

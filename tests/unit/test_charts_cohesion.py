@@ -50,7 +50,9 @@ def test_cascade_chart_draws_both_ranks_and_says_when_a_majority_is_out():
     line = layers(spec)[0]
     rows = spec["datasets"][line["data"]["name"]]
     assert {row["group"] for row in rows} == {"all soldiers", "officers", "rank and file"}
-    assert len(rows) == 3 * len(r.rounds)
+    shown = min(len(r.rounds), max(6, r.rounds_to_stop + 4))
+    assert len(rows) == 3 * shown and shown < len(r.rounds), "only the rounds that matter"
+    assert max(row["round"] for row in rows) > r.rounds_to_stop, "a flat tail shows the stop"
     assert line["encoding"]["x"]["title"] and line["encoding"]["y"]["title"]
     assert line["encoding"]["tooltip"]
     text = layers(spec)[1]
