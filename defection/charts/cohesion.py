@@ -106,13 +106,16 @@ def cascade_chart(result: CascadeResult) -> alt.LayerChart:
     if result.tipped:
         k = result.rounds_to_majority
         at = frame["share"].iloc[k] if k < len(frame) else result.final_share
-        mark = {"round": min(k, int(frame["round"].iloc[-1])), "share": round(float(at), 4)}
-        label = f"● majority out after {k} rounds"
+        # the dot on the line, the words in the empty top-left corner (never clipped)
+        rows = [
+            {"round": min(k, int(frame["round"].iloc[-1])), "share": round(float(at), 4),
+             "label": "●"},
+            {"round": 0, "share": 0.95, "label": f"● majority out after {k} rounds"},
+        ]
     else:
-        mark = {"round": 1, "share": 0.9}
-        label = (f"stalls at {result.final_share:.0%}; critical mass "
-                 f"{_pct(result.critical_mass)}")
-    rows = [{**mark, "label": label}]
+        rows = [{"round": 1, "share": 0.9,
+                 "label": (f"stalls at {result.final_share:.0%}; critical mass "
+                           f"{_pct(result.critical_mass)}")}]
     if result.critical_mass is not None and result.critical_mass > 0:
         weighted = " (weighted)" if result.officer_weight != 1 else ""
         rows.append({"round": 0, "share": round(result.critical_mass, 4),
@@ -135,7 +138,9 @@ def cascade_chart(result: CascadeResult) -> alt.LayerChart:
             alt.Color("group:N", title="Who",
                       scale=alt.Scale(domain=list(SERIES_COLORS),
                                       range=list(SERIES_COLORS.values()))),
-            alt.StrokeDash("group:N", title="Who"),
+            alt.StrokeDash("group:N", title="Who",
+                           scale=alt.Scale(domain=list(SERIES_COLORS),
+                                           range=[[1, 0], [6, 3], [2, 2]])),
             tooltip=[
                 alt.Tooltip("group:N", title="Who"),
                 alt.Tooltip("round:Q", title="Round"),
@@ -188,7 +193,10 @@ def threshold_chart(curve: pd.DataFrame, result: CascadeResult | None = None) ->
                       scale=alt.Scale(domain=["willing at this share",
                                               "diagonal (willing = already out)"],
                                       range=[PALETTE[0], "#777777"])),
-            alt.StrokeDash("line:N", title="Line"),
+            alt.StrokeDash("line:N", title="Line",
+                           scale=alt.Scale(domain=["willing at this share",
+                                                   "diagonal (willing = already out)"],
+                                           range=[[1, 0], [4, 4]])),
             tooltip=[
                 alt.Tooltip("line:N", title="Line"),
                 alt.Tooltip("share_out:Q", title="Already out", format=".0%"),

@@ -56,8 +56,12 @@ def test_cascade_chart_draws_both_ranks_and_says_when_a_majority_is_out():
     assert line["encoding"]["x"]["title"] and line["encoding"]["y"]["title"]
     assert line["encoding"]["tooltip"]
     text = layers(spec)[1]
-    (row,) = spec["datasets"][text["data"]["name"]]  # critical mass 0: no second label
-    assert row["label"] == f"● majority out after {r.rounds_to_majority} rounds"
+    dot, words = spec["datasets"][text["data"]["name"]]  # critical mass 0: no third label
+    assert dot["label"] == "●" and dot["round"] == r.rounds_to_majority
+    assert words["label"] == f"● majority out after {r.rounds_to_majority} rounds"
+    # one legend: colour and dash share their domain
+    dash = line["encoding"]["strokeDash"]["scale"]["domain"]
+    assert dash == line["encoding"]["color"]["scale"]["domain"]
 
 
 def test_cascade_chart_marks_the_critical_mass_of_a_stalled_cascade():
