@@ -87,7 +87,7 @@ def calculus_bars(
             color=alt.Color(
                 "assumption:N", title="Assumption about ranks", sort=list(labels),
                 scale=alt.Scale(domain=list(labels), range=[PALETTE[0], PALETTE[1]]),
-                legend=alt.Legend(orient="bottom", direction="vertical"),
+                legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0),
             ),
         )
 
