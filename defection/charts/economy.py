@@ -6,10 +6,26 @@ Builders take plain DataFrames (from ``data.load("economy")`` or from
 
 from __future__ import annotations
 
+import functools
+
 import altair as alt
 import pandas as pd
+from altair.utils.schemapi import debug_mode
 
 from defection.charts.theme import finish
+
+
+def _fast(builder):
+    """Build without altair's per-object validation; ``to_dict()`` still validates the
+    whole spec once, so nothing invalid slips through, but a slider redraw costs less."""
+
+    @functools.wraps(builder)
+    def wrapper(*args, **kwargs):
+        with debug_mode(False):
+            return builder(*args, **kwargs)
+
+    return wrapper
+
 
 #: The kinds of rows in economy.csv, in the order the timeline lists them.
 KINDS: tuple[str, ...] = ("shock", "indicator", "sanction", "exit", "boycott", "strike", "budget")
@@ -25,13 +41,26 @@ KIND_COLORS: dict[str, str] = {
     "budget": "#56B4E9",
 }
 
-#: Colours for the spoils model's rank tiers.
+#: Colours for the spoils model's rank tiers (and the faction's rents).
 TIER_COLORS: dict[str, str] = {
     "senior": "#0072B2",
     "mid": "#E69F00",
     "junior": "#CC79A7",
     "all officers": "#000000",
+    "ruling faction": "#009E73",
 }
+
+#: Legend labels: the senior tier is the elite, whose excluded members are the softliners.
+TIER_LABELS: dict[str, str] = {
+    "senior": "senior (elite)",
+    "mid": "mid-ranking",
+    "junior": "junior",
+    "all officers": "all officers",
+    "ruling faction": "ruling faction",
+}
+
+#: The groups of ``SpoilsRun.by_tier`` the panel draws (the outsiders are in the caption).
+CHART_GROUPS: tuple[str, ...] = tuple(TIER_COLORS)
 
 
 def _unit_words(unit: str) -> str:
@@ -144,41 +173,52 @@ def indicator_bars(df: pd.DataFrame, indicator: str = "defence_spending") -> alt
     )
 
 
+@_fast
 def spoils_chart(by_tier: pd.DataFrame) -> alt.HConcatChart:
-    """Two panels side by side: rents per officer by tier, and the share cut out."""
+    """Two panels side by side: rents per officer by tier, and the share cut out.
+
+    Cut-out senior officers are softliners (excluded members of the elite); cut-out
+    officers lower down are excluded but not regime insiders, and the axis says so.
+    """
+    labels = by_tier["tier"].astype(str).map(TIER_LABELS).fillna(by_tier["tier"].astype(str))
     data = pd.DataFrame(
         {
             "period": by_tier["period"].astype(int).to_numpy(),
-            "tier": by_tier["tier"].astype(str).to_numpy(),
+            "tier": labels.to_numpy(),
             "rent_index": by_tier["rent_index"].astype(float).round(2).to_numpy(),
-            "softliner_share": by_tier["softliner_share"].astype(float).round(4).to_numpy(),
+            "excluded_share": by_tier["excluded_share"].astype(float).round(4).to_numpy(),
         }
     )
-    domain = [t for t in TIER_COLORS if t in set(data["tier"])]
+    present = set(data["tier"])
+    keys = [t for t in TIER_COLORS if TIER_LABELS[t] in present]
+    domain = [TIER_LABELS[t] for t in keys]
+    dashes = {"senior": [1, 0], "mid": [6, 3], "junior": [2, 2], "all officers": [1, 0],
+              "ruling faction": [8, 2, 2, 2]}
     color = alt.Color(
         "tier:N",
         title="Officers",
-        scale=alt.Scale(domain=domain, range=[TIER_COLORS[t] for t in domain]),
+        scale=alt.Scale(domain=domain, range=[TIER_COLORS[t] for t in keys]),
     )
     dash = alt.StrokeDash(
         "tier:N",
         title="Officers",
-        scale=alt.Scale(domain=domain, range=[[1, 0], [6, 3], [2, 2], [1, 0]][: len(domain)]),
+        scale=alt.Scale(domain=domain, range=[dashes[t] for t in keys]),
     )
     x = alt.X("period:Q", title="Period after the coup (0 = before)", axis=alt.Axis(tickMinStep=1))
     tooltip = [
         alt.Tooltip("tier:N", title="Officers"),
         alt.Tooltip("period:Q", title="Period"),
-        alt.Tooltip("rent_index:Q", title="Rents (% of pre-coup)", format=".0f"),
-        alt.Tooltip("softliner_share:Q", title="Share cut out", format=".0%"),
+        alt.Tooltip("rent_index:Q", title="Rents (% of old share)", format=".0f"),
+        alt.Tooltip("excluded_share:Q", title="Share cut out", format=".0%"),
     ]
     base = alt.Chart(data).properties(width=250, height=220)
+    top = max(100.0, float(data["rent_index"].max()) if len(data) else 100.0)
     rents = base.mark_line(point=True).encode(
         x=x,
         y=alt.Y(
             "rent_index:Q",
-            title="Rents per officer (% of pre-coup)",
-            scale=alt.Scale(domain=[0, 100]),
+            title="Rents per officer (% of old share)",
+            scale=alt.Scale(domain=[0, top]),
         ),
         color=color,
         strokeDash=dash,
@@ -187,24 +227,34 @@ def spoils_chart(by_tier: pd.DataFrame) -> alt.HConcatChart:
     cut = base.mark_line(point=True).encode(
         x=x,
         y=alt.Y(
-            "softliner_share:Q",
-            title="Share cut out (potential softliners)",
+            "excluded_share:Q",
+            title="Share cut out (elite: softliners)",
             scale=alt.Scale(domain=[0, 1]),
             axis=alt.Axis(format="%"),
         ),
         color=color,
         strokeDash=dash,
         tooltip=tooltip,
-    ).properties(title="Officers cut out of the pool")
+    ).properties(title="Officers cut out of the spoils")
     last = data[data["period"] == data["period"].max()]
-    overall = last.loc[last["tier"] == "all officers", "softliner_share"]
-    share = float(overall.iloc[0]) if len(overall) else float(last["softliner_share"].mean())
+
+    def final(label: str) -> float | None:
+        row = last.loc[last["tier"] == label, "excluded_share"]
+        return float(row.iloc[0]) if len(row) else None
+
+    everyone, elite = final("all officers"), final(TIER_LABELS["senior"])
+    parts = []
+    if elite is not None:
+        parts.append(f"{elite:.0%} of senior officers (the elite) are cut out, the softliners")
+    if everyone is not None:
+        parts.append(f"{everyone:.0%} of all officers are cut out")
+    said = "; ".join(parts) if parts else "no tier is shown"
     return finish(
         alt.hconcat(rents, cut),
-        title="Spoils model: who is cut out as the pool shrinks",
+        title="Spoils model: who is cut out as the pool shrinks and the rules break",
         description=(
-            "Left: mean rents per officer by rank tier as a percentage of the pre-coup level. "
-            f"Right: share of each tier whose rents fell below their reservation level; "
-            f"{share:.0%} of all officers are cut out in the last period."
+            "Left: mean rents per officer by rank tier (and for the ruling faction) as a "
+            "percentage of their share under the old rules. Right: share of each tier whose "
+            f"rents fell below their reservation level. In the last period {said}."
         ),
     )

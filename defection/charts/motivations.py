@@ -32,47 +32,79 @@ VERIFICATION_SHAPES = {"claimed": "circle", "registered": "square", "estimated":
 
 
 @_fast
-def calculus_bars(result: pd.DataFrame) -> alt.Chart:
+def calculus_bars(
+    result: pd.DataFrame,
+    alternative: pd.DataFrame | None = None,
+    labels: tuple[str, str] = ("stakes and penalties rise with rank (course default)",
+                               "alternative assumption"),
+) -> alt.Chart:
     """Bar chart of the share of an imagined unit that would defect, by rank.
 
     ``result`` is the DataFrame returned by ``defection.models.calculus.calculus``
-    (columns ``rank``, ``soldiers``, ``share``, ``expected_defectors``).
+    (columns ``rank``, ``soldiers``, ``share``, ``expected_defectors``). Given an
+    ``alternative`` run (same settings, another assumption about ranks), the bars are
+    grouped so the two assumptions stand side by side; ``labels`` names the two.
     """
-    frame = pd.DataFrame(
-        {
-            "rank": result["rank"].astype(str),
-            "soldiers": result["soldiers"].astype(int),
-            "share": result["share"].astype(float),
-            "expected": result["expected_defectors"].astype(float).round(1),
-        }
+    runs = [(labels[0], result)] + ([] if alternative is None else [(labels[1], alternative)])
+    frame = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "rank": run["rank"].astype(str),
+                    "assumption": label,
+                    "soldiers": run["soldiers"].astype(int),
+                    "share": run["share"].astype(float),
+                    "expected": run["expected_defectors"].astype(float).round(1),
+                }
+            )
+            for label, run in runs
+        ],
+        ignore_index=True,
     )
-    order = frame["rank"].tolist()
-    chart = (
-        alt.Chart(frame)
-        .mark_bar(color=CATEGORY_COLORS["defection"])
-        .encode(
-            x=alt.X("rank:N", title="Rank", sort=order, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y(
-                "share:Q",
-                title="Share who would defect",
-                scale=alt.Scale(domain=[0, 1]),
-                axis=alt.Axis(format="%"),
+    order = result["rank"].astype(str).tolist()
+    encoding = dict(
+        x=alt.X("rank:N", title="Rank", sort=order, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(
+            "share:Q",
+            title="Share who would defect",
+            scale=alt.Scale(domain=[0, 1]),
+            axis=alt.Axis(format="%"),
+        ),
+        tooltip=[
+            alt.Tooltip("rank:N", title="Rank"),
+            alt.Tooltip("assumption:N", title="Assumption"),
+            alt.Tooltip("share:Q", title="Share defecting", format=".1%"),
+            alt.Tooltip("expected:Q", title="Expected defectors"),
+            alt.Tooltip("soldiers:Q", title="Soldiers of this rank"),
+        ],
+    )
+    if alternative is None:
+        chart = alt.Chart(frame).mark_bar(color=CATEGORY_COLORS["defection"]).encode(**encoding)
+    else:
+        chart = alt.Chart(frame).mark_bar().encode(
+            **encoding,
+            xOffset=alt.XOffset("assumption:N", sort=list(labels)),
+            color=alt.Color(
+                "assumption:N", title="Assumption about ranks", sort=list(labels),
+                scale=alt.Scale(domain=list(labels), range=[PALETTE[0], PALETTE[1]]),
+                legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0),
             ),
-            tooltip=[
-                alt.Tooltip("rank:N", title="Rank"),
-                alt.Tooltip("share:Q", title="Share defecting", format=".1%"),
-                alt.Tooltip("expected:Q", title="Expected defectors"),
-                alt.Tooltip("soldiers:Q", title="Soldiers of this rank"),
-            ],
         )
-    )
-    shares = ", ".join(f"{r} {s:.0%}" for r, s in zip(frame["rank"], frame["share"], strict=True))
+
+    def listed(run: pd.DataFrame) -> str:
+        return ", ".join(
+            f"{r} {v:.0%}" for r, v in zip(run["rank"].astype(str), run["share"], strict=True)
+        )
+
+    said = f"{listed(result)}"
+    if alternative is not None:
+        said = f"{labels[0]}: {said}; {labels[1]}: {listed(alternative)}"
     return finish(
         chart,
         title="Who would defect? Share of an imagined unit, by rank",
         description=(
             "Bar chart of the share of a simulated unit of "
-            f"{int(frame['soldiers'].sum()):,} soldiers that would defect, by rank: {shares}. "
+            f"{int(result['soldiers'].sum()):,} soldiers that would defect, by rank: {said}. "
             "A teaching model, not a forecast."
         ),
         width=420,

@@ -31,6 +31,9 @@ STOCK_LABELS = {
     "supported": ("Registered, supported", PALETTE[0]),
     "unsupported": ("Registered, no support place", PALETTE[4]),
     "queue": ("Waiting to be vetted", PALETTE[1]),
+    "held": ("Held as prisoners of war", PALETTE[3]),
+    "cumulative_released": ("Released by the group that took them", PALETTE[6]),
+    "cumulative_exchanged": ("Handed back in prisoner exchanges", PALETTE[7]),
     "cumulative_lost": ("Went back or left (total so far)", PALETTE[5]),
 }
 
@@ -90,8 +93,12 @@ def absorption_chart(run: pd.DataFrame) -> alt.Chart:
     description = (
         f"Stacked areas over {int(last['month'])} months: of {total:,.0f} people who "
         f"surrendered, {float(last['registered']):,.0f} are registered, "
-        f"{float(last['queue']):,.0f} still wait to be vetted and "
-        f"{float(last['cumulative_lost']):,.0f} ({share:.0%}) were lost."
+        f"{float(last['queue']):,.0f} still wait to be vetted, "
+        f"{float(last['held']):,.0f} are held as prisoners of war, "
+        f"{float(last['cumulative_released']):,.0f} were released and "
+        f"{float(last['cumulative_exchanged']):,.0f} exchanged by the groups that took them, "
+        f"and {float(last['cumulative_lost']):,.0f} ({share:.0%}) were lost after entering "
+        "the resistance's pipeline."
     )
     return finish(
         _absorption_template().properties(data=_absorption_long(run)),

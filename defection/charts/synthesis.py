@@ -1,4 +1,4 @@
-"""Chart for lesson 5: the scenario explorer's four indicators against their thresholds."""
+"""Chart for lesson 5: the scenario explorer's five indicators against their thresholds."""
 
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ def scenario_chart(
             for r in frame.itertuples()
         )
         description = (
-            "Bar chart of four model outputs with their thresholds marked by black ticks: "
+            f"Bar chart of {len(frame)} model outputs with their thresholds marked by black ticks: "
             f"{parts}. "
             + (verdict + " " if verdict else "")
             + (caveats + " " if caveats else "")
@@ -96,9 +96,9 @@ def scenario_chart(
             subtitle += " — black ticks mark the thresholds"
         return finish(
             chart,
-            title="What would it take? Four links of the chain against their thresholds",
+            title="What would it take? The links of the chain against their thresholds",
             subtitle=subtitle or None,
             description=description,
             width=360,
-            height=200,
+            height=40 * len(frame),
         )

@@ -23,9 +23,11 @@ from defection.checks import (
 
 LESSON = "02"
 
-#: The spoils-model settings the exercise states (q9) and the larger reserves (q10).
+#: The spoils-model settings the exercise states (q9) and the larger reserves (q10):
+#: a shrinking pool plus a purge of 40% of the officers outside the ruling faction.
 SPOILS_SETTINGS = dict(
-    boycott=0.3, sanctions=0.2, reserves=1.0, repression=0.1, protection=0.8, periods=12
+    boycott=0.3, sanctions=0.2, reserves=1.0, repression=0.1, protection=0.8, periods=12,
+    purge=0.4,
 )
 BIGGER_RESERVES = 4.0
 
@@ -131,7 +133,11 @@ def _final_share(**changes) -> float:
 def _final_tier(tier: str) -> float:
     last = _spoils().by_tier
     last = last[(last["period"] == last["period"].max()) & (last["tier"] == tier)]
-    return float(last["softliner_share"].iloc[0])
+    return float(last["excluded_share"].iloc[0])
+
+
+def _final_excluded(**changes) -> float:
+    return float(_spoils(**changes).totals["excluded_share"].iloc[-1])
 
 
 def _direction() -> str:
@@ -380,38 +386,42 @@ q8 = SetQuestion(
 q9 = NumberQuestion(
     "q9",
     variable="final_softliner_share",
-    prompt="Share of all officers cut out in the last period of the stated spoils run",
+    prompt="Share of the elite (senior officers) excluded in the last period of the stated run",
     expected=_final_share,
     decimals=3,
     hints=[
-        "Run simulate_spoils with exactly the six settings given in the task.",
+        "Run simulate_spoils with exactly the seven settings given in the task, purge included.",
         "The result has two tables; `.totals` has one row per period and a column "
-        "'softliner_share' for all officers together.",
+        "'softliner_share': the share of the senior tier (the elite) cut out.",
         "Fill in the blanks: run = simulate_spoils(boycott=..., sanctions=..., reserves=..., "
-        "repression=..., protection=..., periods=...); then run.totals[...].iloc[-1] is the "
-        "last period.",
+        "repression=..., protection=..., purge=..., periods=...); then run.totals[...].iloc[-1] "
+        "is the last period.",
     ],
     solution=(
         "run = simulate_spoils(boycott=0.3, sanctions=0.2, reserves=1.0,\n"
-        "                      repression=0.1, protection=0.8, periods=12)\n"
+        "                      repression=0.1, protection=0.8, periods=12, purge=0.4)\n"
         'final_softliner_share = float(run.totals["softliner_share"].iloc[-1])'
     ),
     mistakes=[
         (
             lambda: _final_tier("junior"),
-            "That is the junior tier only; the question asks for all officers.",
+            "That is the junior tier; softliners are excluded members of the elite, the "
+            "senior tier.",
         ),
         (
             lambda: _final_tier("mid"),
-            "That is the mid-ranking tier only; the question asks for all officers.",
+            "That is the mid-ranking tier; softliners are excluded members of the elite, the "
+            "senior tier.",
+        ),
+        (
+            _final_excluded,
+            "That is every officer cut out ('excluded_share'); the question asks only for "
+            "the elite, the senior tier ('softliner_share').",
         ),
         (
             lambda: float(_spoils().totals["softliner_share"].iloc[0]),
-            "Period 0 is the pre-coup baseline; take the LAST period.",
-        ),
-        (
-            lambda: _final_share(reserves=BIGGER_RESERVES),
-            "That is the run with larger reserves (q10); use reserves=1.0 here.",
+            "Period 0 is the pre-coup baseline under the old rules (and a run without the "
+            "purge excludes no senior officer either): take the LAST period with purge=0.4.",
         ),
     ],
 )
@@ -423,23 +433,27 @@ q10 = ChoiceQuestion(
     options={
         "a": "It falls: the regime can top up the pool for longer, so the cuts come later.",
         "b": "It rises: spending reserves angers officers, so more of them are cut out.",
-        "c": "It stays exactly the same: reserves only matter for the budget, not for officers.",
+        "c": "It stays the same: these senior officers were purged by the ruling faction, "
+        "not squeezed by a shrinking pool, and money does not bring them back.",
     },
     expected=_direction,
     feedback={
+        "a": "Compare the two runs' softliner_share columns period by period: does the "
+        "senior tier's share move at all? Then compare excluded_share, which does.",
         "b": "Run the model with reserves=4.0 and compare the two final shares.",
         "c": "Run the model with reserves=4.0 and compare; in this model reserves refill the pool.",
     },
     hints=[
         "Run the same model again, changing only reserves to 4.0.",
         "Compare bigger.totals['softliner_share'].iloc[-1] with your answer to q9, and look "
-        "at the whole column to see when the cuts start.",
+        "at the whole column to see when the senior officers are cut out. Then do the same "
+        "for 'excluded_share' (all officers).",
     ],
     solution=(
         "bigger = simulate_spoils(boycott=0.3, sanctions=0.2, reserves=4.0,\n"
-        "                         repression=0.1, protection=0.8, periods=12)\n"
+        "                         repression=0.1, protection=0.8, periods=12, purge=0.4)\n"
         'print(final_softliner_share, bigger.totals["softliner_share"].iloc[-1])\n'
-        'answer_q10 = "a"'
+        f"answer_q10 = {_direction()!r}"
     ),
 )
 
@@ -466,7 +480,10 @@ W2_MODEL = (
     "[@reuters_2022_kirin]; Telenor's buyer is reported, not confirmed, to be "
     "military-linked [@telenor_2022]) and the regime can print "
     "money and squeeze civilians [@lee_mccarthy_2023]. Even in the model a shielded top "
-    "is the last to be cut out. So economic pressure alone is unlikely to split the top: "
+    "is the last to be cut out by a shrinking pool; senior officers are excluded above all "
+    "when the sharing rules break and a faction purges rivals, which is a political event, "
+    "not an economic one [@lee_mccarthy_2023; @lee_2014]. So economic pressure alone is "
+    "unlikely to split the top: "
     "it can widen the pool of discontented juniors and mid-ranking officers, but senior "
     "officers would also need a credible safe exit (guarantees of position, livelihood or "
     "amnesty), which clashes with demands for accountability [@kyed_lynn_2021; "

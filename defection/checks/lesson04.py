@@ -454,7 +454,8 @@ q9 = NumberQuestion(
     hints=[
         "Run absorption(...) with exactly the four settings given in the task.",
         "The table has one row per month; 'cumulative_lost' adds up everyone who gave up "
-        "waiting or drifted away so far.",
+        "waiting or drifted away so far. Released, exchanged and held soldiers have their "
+        "own columns: they are not lost.",
         "Fill in the blanks: run = absorption(inflow=[1000] * 6 + [0] * 18, "
         "vetting_speed=..., capacity=..., funding=...); then lost_by_month_24 = "
         "run[...].iloc[-1].",
@@ -483,9 +484,12 @@ q9 = NumberQuestion(
             "That is the lesson's run (capacity 100, funding 2,000); use the settings in the task.",
         ),
         (
-            lambda: float(_run()["gave_up"].sum()),
-            "That counts only those who gave up waiting; add those who drifted after registering.",
+            lambda: _lost() + _last("cumulative_released") + _last("cumulative_exchanged"),
+            "That adds the soldiers released or handed back in exchanges by the groups that "
+            "took them; they never entered the resistance's pipeline. Take only "
+            "'cumulative_lost'.",
         ),
+
     ],
 )
 

@@ -32,7 +32,8 @@ Q1_PRESET, Q1_INDICATOR = "Strong external support", "senior_defection"
 Q2_PRESET, Q2_INDICATOR = "Economic collapse", "senior_softliners"
 #: The columns of the preset table of q3 (in this order).
 TABLE_COLUMNS = (
-    "preset", "senior_defection", "senior_softliners", "rank_and_file_out", "split_at_top",
+    "preset", "senior_defection", "senior_softliners", "elite_split", "rank_and_file_out",
+    "split_at_top",
 )  # fmt: skip
 #: q6: the record in late 2021 (defectors, and the army they left).
 RECORD_COUNT, RECORD_STRENGTH = "dc007", "fs03"
@@ -144,14 +145,15 @@ def _option_below() -> float:
 q1 = NumberQuestion(
     "q1",
     variable="senior_share_support",
-    prompt="Share of senior officers who would defect in the 'Strong external support' preset",
+    prompt="Share of senior officers who would leave one by one in the 'Strong external "
+    "support' preset",
     expected=_senior_defection,
     decimals=3,
     hints=[
         "Run the chain with the preset's five settings: scenario(**PRESETS['Strong external "
         "support']). The ** unpacks the dictionary into keyword arguments.",
         "The result has a .value(...) method that returns one indicator by its name; the "
-        "four names are in result.indicators['indicator'].",
+        "five names are in result.indicators['indicator'].",
         "Fill in the blanks: support = scenario(**PRESETS[...]); then senior_share_support = "
         "support.value(...).",
     ],
@@ -219,7 +221,7 @@ q2 = NumberQuestion(
 q3 = FrameQuestion(
     "q3",
     variable="preset_outputs",
-    prompt="One row per preset: preset, senior_defection, senior_softliners, "
+    prompt="One row per preset: preset, senior_defection, senior_softliners, elite_split, "
     "rank_and_file_out, split_at_top",
     expected=_table,
     check_index=False,
@@ -229,7 +231,7 @@ q3 = FrameQuestion(
     hints=[
         "Loop over PRESETS.items(): each item is a name and a dictionary of settings. Run "
         "scenario(**settings) for each and keep one dictionary per preset.",
-        "Each dictionary needs the five keys: 'preset' (the name), the three indicators "
+        "Each dictionary needs the six keys: 'preset' (the name), the four indicators "
         "read with result.value(...), and 'split_at_top' (the result's attribute "
         "result.split_at_top). Collect them in a list.",
         "Fill in the blanks: rows = []; for name, settings in PRESETS.items(): r = "
@@ -245,6 +247,7 @@ q3 = FrameQuestion(
         '        "preset": name,\n'
         '        "senior_defection": result.value("senior_defection"),\n'
         '        "senior_softliners": result.value("senior_softliners"),\n'
+        '        "elite_split": result.value("elite_split"),\n'
         '        "rank_and_file_out": result.value("rank_and_file_out"),\n'
         '        "split_at_top": result.split_at_top,\n'
         "    })\n"
@@ -287,8 +290,9 @@ q4 = SetQuestion(
         ),
         (
             _either_condition_presets,
-            "You kept presets that meet EITHER senior condition; a split at the top needs "
-            "both (enough senior officers defecting AND enough softliners).",
+            "You kept presets where many senior officers would leave one by one or many are "
+            "cut out of the spoils; a split at the top needs the excluded faction to break "
+            "away together (the 'elite_split' indicator, which result.split_at_top follows).",
         ),
     ],
 )
@@ -422,8 +426,9 @@ q8 = ChoiceQuestion(
         "a": "It shows that the opposition must raise its incentives to about the value you "
         "found before senior officers break away, so donors know how much to spend.",
         "b": "It shows how far one setting must move, inside this model and with its invented "
-        "weights and its 25% / 50% conventions, before both senior indicators pass; it "
-        "measures no real tipping point and forecasts nothing about Myanmar.",
+        "weights and its conventions (half the senior tier cut out, a quarter of them willing "
+        "to go), before the excluded faction breaks away together; it measures no real "
+        "tipping point and forecasts nothing about Myanmar.",
         "c": "It proves that incentives matter more than repression or battlefield losses "
         "for ending the dictatorship.",
         "d": "Nothing at all: the model draws random numbers, so another run would give "

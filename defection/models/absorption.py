@@ -1,26 +1,41 @@
 """Absorption model: can the resistance vet, register and keep the soldiers who surrender?
 
-A monthly stock-and-flow teaching model of the problem Kyed (2024) names: after Operation
-1027, resistance groups received far more surrendered soldiers than they could vet, house
-and support, and with little outside funding some surrenderers may drift back to the army
-or leave the country. The model illustrates that argument. It forecasts nothing.
+A monthly stock-and-flow teaching model of the problem Kyed (2024, source key
+``kyed_2024``) names: after Operation 1027, resistance groups received far more
+surrendered soldiers than they could vet, house and support, and with little outside
+funding some surrenderers may drift back to the army or leave the country. Not every
+surrendered soldier is the resistance's to keep, either: the armed group that takes a
+surrender may release its prisoners (the Arakan Army has freed groups of prisoners of war
+against a pledge not to serve again, ``dmg_2025_aa_releases``), hand them back in a
+prisoner exchange (``rfa_2023_aa_swap``), or hold them as prisoners of war (the AA
+said in 2024 it held thousands, ``dmg_2024_aa_pows``). The model illustrates that
+argument. It forecasts nothing.
 
 Stocks (people, end of each month)
     queue       surrendered, waiting to be vetted
     registered  vetted and registered as defectors
+    held        kept as prisoners of war by the group that took them
 Flows (people per month)
     inflow      new surrenders
+    released    inflow -> out: a share ``release`` let go by the group that took them
+    exchanged   inflow -> out: a share ``exchange`` handed back to the army in swaps
+    taken_prisoner  inflow -> held: a share ``hold`` kept as prisoners of war
     vetted      queue -> registered: ``min(vetting_speed * waiting, capacity)``
     gave_up     queue -> lost: a share ``give_up`` of those still waiting after vetting
     drifted     registered -> lost: a share ``drift`` of the registered who have no
                 funded support place (``unsupported = max(registered - funding, 0)``)
 
-"Lost" means went back to the army, escaped abroad or simply dropped out of reach; the
-model does not tell these apart. Order within a month: arrivals, vetting, giving up,
-drift.
+"Lost" means went back to the army, escaped abroad or simply dropped out of reach after
+entering the resistance's pipeline; the model does not tell these apart. Released and
+exchanged soldiers are counted apart from the lost: they never entered the pipeline.
+Order within a month: arrivals and their sorting (release, exchange, prisoners, the rest
+to the queue), vetting, giving up, drift.
 
-Assumptions (all deliberately simple)
-    * Everyone who surrenders is willing to be vetted; nobody is rejected by vetting.
+Assumptions (all deliberately simple; every default is invented)
+    * ``release``, ``exchange`` and ``hold`` are fixed shares of each month's surrenders
+      (defaults 10 %, 5 % and 15 %: guesses, since no source gives these shares); their
+      sum cannot pass 1. The held stay held for the run (no later exchange or release).
+    * Everyone else who surrenders is willing to be vetted; nobody is rejected by vetting.
     * Vetting speed is the share of the waiting list a vetting team could clear in a
       month if it had no limit; capacity caps the cases completed per month.
     * Funding is a number of support places (monthly allowance, food, shelter); the
@@ -28,11 +43,11 @@ Assumptions (all deliberately simple)
     * Those still waiting are at least as likely to leave as the unsupported registered
       (``drift <= give_up``). Under this assumption more capacity, vetting speed or
       funding never increases the number lost, and more inflow never shrinks the queue.
+      More release, exchange or holding never increases the number lost either (fewer
+      enter the pipeline), but it shrinks the number kept.
     * Deterministic: no randomness, so the same inputs always give the same table.
 
-Idea from: Kyed, H. M. (2024), commentary on soldier defections and surrenders since the
-2021 coup (absorption, vetting, support and the risk of return); the stock-and-flow form
-is a standard system-dynamics device.
+The stock-and-flow form is a standard system-dynamics device.
 
 Example
 -------
@@ -49,12 +64,15 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["absorption", "summary", "COLUMNS"]
+__all__ = ["absorption", "summary", "COLUMNS", "RELEASE", "EXCHANGE", "HOLD"]
 
 #: Columns of the table returned by :func:`absorption`, in order.
 COLUMNS = [
     "month",
     "inflow",
+    "released",
+    "exchanged",
+    "taken_prisoner",
     "vetted",
     "gave_up",
     "drifted",
@@ -62,9 +80,15 @@ COLUMNS = [
     "registered",
     "supported",
     "unsupported",
+    "held",
     "cumulative_inflow",
+    "cumulative_released",
+    "cumulative_exchanged",
     "cumulative_lost",
 ]
+
+#: Default shares of each month's surrenders released, exchanged and held (invented).
+RELEASE, EXCHANGE, HOLD = 0.10, 0.05, 0.15
 
 
 def _check_share(name: str, value: float) -> float:
@@ -90,6 +114,9 @@ def absorption(
     *,
     give_up: float = 0.10,
     drift: float = 0.05,
+    release: float = RELEASE,
+    exchange: float = EXCHANGE,
+    hold: float = HOLD,
 ) -> pd.DataFrame:
     """Run the absorption model month by month and return one row per month.
 
@@ -110,11 +137,16 @@ def absorption(
     drift:
         Share of unsupported registered defectors who leave each month (0 to 1). Keep it
         at or below ``give_up`` for the direction guarantees in the module docstring.
+    release, exchange, hold:
+        Shares of each month's surrenders that the armed group that took them releases,
+        hands back to the army in a prisoner exchange, or keeps as prisoners of war (each
+        0 to 1, together at most 1). The rest join the vetting queue.
 
     Returns
     -------
     pandas.DataFrame with the columns in :data:`COLUMNS`: flows during each month and
-    stocks at its end. ``queue + registered + cumulative_lost == cumulative_inflow``.
+    stocks at its end. ``queue + registered + held + cumulative_released +
+    cumulative_exchanged + cumulative_lost == cumulative_inflow``.
     """
     if np.ndim(inflow) == 0:
         months = int(months)
@@ -133,6 +165,17 @@ def absorption(
     places = _check_nonnegative("funding", funding)
     q = _check_share("give_up", give_up)
     d = _check_share("drift", drift)
+    shares = {name: _check_share(name, value)
+              for name, value in (("release", release), ("exchange", exchange), ("hold", hold))}
+    if sum(shares.values()) > 1.0 + 1e-12:
+        raise ValueError(
+            "release + exchange + hold is the share of surrenders that leave the pipeline "
+            f"at once and cannot pass 1, got {sum(shares.values()):g}"
+        )
+    released = arrivals * shares["release"]
+    exchanged = arrivals * shares["exchange"]
+    prisoners = arrivals * shares["hold"]
+    entering = arrivals - released - exchanged - prisoners
 
     # The months are sequential (each depends on the last), so this loop is the model;
     # columns: vetted, gave_up, drifted, queue, registered, supported, unsupported.
@@ -140,7 +183,7 @@ def absorption(
     queue = 0.0
     registered = 0.0
     for t in range(months):
-        waiting = queue + arrivals[t]
+        waiting = queue + entering[t]
         vetted = min(speed * waiting, cap)
         waiting -= vetted
         gave_up = q * waiting
@@ -165,6 +208,9 @@ def absorption(
         {
             "month": np.arange(1, months + 1),
             "inflow": arrivals,
+            "released": released,
+            "exchanged": exchanged,
+            "taken_prisoner": prisoners,
             "vetted": out[:, 0],
             "gave_up": out[:, 1],
             "drifted": out[:, 2],
@@ -172,7 +218,10 @@ def absorption(
             "registered": out[:, 4],
             "supported": out[:, 5],
             "unsupported": out[:, 6],
+            "held": np.cumsum(prisoners),
             "cumulative_inflow": np.cumsum(arrivals),
+            "cumulative_released": np.cumsum(released),
+            "cumulative_exchanged": np.cumsum(exchanged),
             "cumulative_lost": np.cumsum(lost),
         }
     )
@@ -180,7 +229,9 @@ def absorption(
 
 
 def summary(run: pd.DataFrame) -> dict[str, float]:
-    """The end-of-run figures a caption needs: surrendered, registered, waiting, lost, share lost.
+    """The end-of-run figures a caption needs: surrendered; registered, supported and
+    waiting (the resistance's to keep); held, released and exchanged (never in its
+    pipeline); lost; and the shares lost and kept.
 
     >>> summary(absorption(inflow=0, months=3))["share_lost"]
     0.0
@@ -188,12 +239,17 @@ def summary(run: pd.DataFrame) -> dict[str, float]:
     last = run.iloc[-1]
     total = float(last["cumulative_inflow"])
     lost = float(last["cumulative_lost"])
+    kept = float(last["registered"]) + float(last["queue"])
     return {
         "months": int(last["month"]),
         "surrendered": total,
         "registered": float(last["registered"]),
         "supported": float(last["supported"]),
         "waiting": float(last["queue"]),
+        "held": float(last["held"]),
+        "released": float(last["cumulative_released"]),
+        "exchanged": float(last["cumulative_exchanged"]),
         "lost": lost,
         "share_lost": lost / total if total > 0 else 0.0,
+        "share_kept": kept / total if total > 0 else 1.0,
     }

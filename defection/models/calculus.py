@@ -1,33 +1,39 @@
 """A soldier's defection calculus: who in an imagined unit would leave, by rank.
 
-The idea comes from Kyed & Ah Lynn (2021), who find that decisions to defect mix moral,
-material, family-security and pragmatic reckonings, and that drivers and obstacles fall
-unevenly across ranks: lower ranks suffer the exploitation of the internal system, higher
-ranks have more to lose economically, and everyone weighs punishment and the safety of
-their family. The model turns that argument into arithmetic so a student can see how the
-pieces trade off. It illustrates an argument; it forecasts nothing.
+Idea
+----
+Kyed & Ah Lynn (2021, source key ``kyed_lynn_2021``) find that decisions to defect mix
+moral, material, family-security and pragmatic reckonings, and that drivers and obstacles
+fall unevenly across ranks: lower ranks suffer the exploitation of the internal system,
+officers are bound by promotions, benefits, retirement schemes and business access, and
+everyone weighs punishment and the safety of their family. Lee & McCarthy (2023,
+``lee_mccarthy_2023``) add that the army's punishments grow more severe with rank. The
+model turns that argument into arithmetic so a student can see how the pieces trade off.
+It illustrates an argument; it forecasts nothing.
 
 How it works
 ------------
 A seeded unit of soldiers (default 1,000: 70% privates, 20% sergeants, 8% junior
-officers, 2% senior officers) gets personal traits drawn once:
+officers, 2% senior officers; a rough pyramid, not a Tatmadaw figure) gets personal
+traits drawn once:
 
 * ``moral``    - how much complicity in violence against civilians weighs on them (0-1);
 * ``family``   - how exposed their family is to reprisals (0-1; officers' families are
                  better known to the army, so a little higher);
 * ``stake``    - the economic stake they lose by leaving (pay, promotion, pension,
-                 business access); small for privates, large for senior officers;
+                 business access);
 * ``grievance``- exploitation inside the army (low pay, deductions, forced labour,
                  beatings): highest for privates, none for senior officers;
 * ``taste``    - everything else (loyalty, ideology, habit, luck), a normal draw.
 
 Each soldier compares defecting with staying. With the five slider settings
 P (punishment risk), F (family risk), X (exit support), M (moral cost) and S (expected
-regime survival), all between 0 and 1, the advantage of defecting is::
+regime survival), all between 0 and 1, and the soldier's rank-dependent penalty
+multiplier ``penalty``, the advantage of defecting is::
 
     gain = X * W_SUPPORT                       # help to escape and to live afterwards
          + (1 - S) * W_FUTURE                  # a place on the winning side if the regime falls
-         - P * (1 - X / 2) * W_PUNISH          # capture x punishment; support halves capture
+         - P * (1 - X / 2) * W_PUNISH * penalty  # capture x punishment; support halves capture
          - F * family * W_FAMILY               # reprisals against the family
          + M * moral * W_MORAL                 # the moral cost of staying complicit
          + grievance                           # escaping exploitation
@@ -37,15 +43,39 @@ regime survival), all between 0 and 1, the advantage of defecting is::
 and defects with probability ``1 / (1 + exp(-gain / SPREAD))``. The share defecting in a
 rank is the mean of those probabilities.
 
-Assumptions (change them and the picture changes): the weights are invented round
-numbers, not estimates; soldiers decide alone (no cascade - see ``models.cascade``);
-the regime's survival is one number everyone shares; punishment, family risk and moral
-cost are the same settings for every rank, but soldiers differ in how much they weigh.
+Parameters by rank, and where each comes from
+---------------------------------------------
+==================  =========================  ==========================================
+parameter           values (private ... senior) status
+==================  =========================  ==========================================
+``PENALTY_BY_RANK`` 1.0, 1.2, 1.5, 2.0         direction sourced (punishment grows with
+                                               rank, ``lee_mccarthy_2023``); sizes invented
+``STAKE_MEAN``      0.15, 0.35, 0.9, 2.2       direction sourced (officers' incentive
+                                               structure, ``kyed_lynn_2021``); sizes invented
+``GRIEVANCE``       0.45, 0.30, 0.10, 0.0      direction sourced (exploitation of the lower
+                                               ranks, ``kyed_lynn_2021``); sizes invented
+``FAMILY_MEAN``     0.50, 0.50, 0.60, 0.65     invented
+all ``W_*`` weights, ``BASELINE``, ``SPREAD``  invented round numbers, not estimates
+==================  =========================  ==========================================
+
+What the model can and cannot show about senior officers
+--------------------------------------------------------
+At the default settings senior officers almost never defect. That follows from the
+assumed stake and penalty profiles, not from evidence: the course's sources observe
+defectors mostly from the rank of major downwards and cannot say whether senior officers
+stay because of their stake, their convictions or closer surveillance. To make the point
+visible, ``stake_profile`` and ``penalty_profile`` can be set to ``"flat"``: every rank
+then gets the unit's average stake (or penalty), so the unit as a whole has the same
+average but ranks no longer differ. Compare the two (the lesson's panel shows both).
+
+Other assumptions: soldiers decide alone (no cascade - see ``models.cascade``); the
+regime's survival is one number everyone shares; the settings are the same for every
+rank, but soldiers differ in how much they weigh.
 
 Because the traits are drawn once and each term moves every soldier's ``gain`` the same
 way, the model is monotone by construction: more punishment risk, family risk or
 expected regime survival never raises defection; more exit support or moral cost never
-lowers it.
+lowers it; a larger stake or a steeper penalty never raises it.
 """
 
 from __future__ import annotations
@@ -60,10 +90,14 @@ RANKS: tuple[str, ...] = ("private", "sergeant", "junior officer", "senior offic
 #: Share of each rank in the imagined unit (a rough pyramid, not a Tatmadaw figure).
 RANK_SHARES: tuple[float, ...] = (0.70, 0.20, 0.08, 0.02)
 
-# Mean traits by rank, in the order of RANKS.
+# Mean traits by rank, in the order of RANKS (see the module docstring for their status).
 STAKE_MEAN = np.array([0.15, 0.35, 0.9, 2.2])
 GRIEVANCE = np.array([0.45, 0.30, 0.10, 0.0])
 FAMILY_MEAN = np.array([0.50, 0.50, 0.60, 0.65])
+#: How much harsher the punishment of a caught defector is, by rank (private = 1).
+PENALTY_BY_RANK = np.array([1.0, 1.2, 1.5, 2.0])
+#: The two ways to set up stakes and penalties: graded by rank, or the same for everyone.
+PROFILES: tuple[str, ...] = ("by_rank", "flat")
 
 W_SUPPORT = 1.6
 W_FUTURE = 1.0
@@ -121,6 +155,20 @@ def simulate_unit(n: int = 1000, seed: int = 2021) -> pd.DataFrame:
     )
 
 
+def _profile_factor(name: str, profile: str, by_rank: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """1 for ``"by_rank"``; for ``"flat"``, what turns each rank's mean into the unit mean.
+
+    The unit mean weights ranks by ``RANK_SHARES``, so a flat profile keeps the unit's
+    average stake (or penalty) and only removes the differences between ranks.
+    """
+    if profile not in PROFILES:
+        raise ValueError(f"{name} must be one of {list(PROFILES)}, got {profile!r}")
+    if profile == "by_rank":
+        return np.ones(rank.size)
+    average = float(np.dot(RANK_SHARES, by_rank))
+    return average / by_rank[rank]
+
+
 def _check_n(n: int) -> None:
     if int(n) < len(RANKS) * 10:
         raise ValueError(f"n must be at least {len(RANKS) * 10} soldiers, got {n}")
@@ -140,6 +188,8 @@ def defection_probability(
     regime_survival: float = DEFAULTS["regime_survival"],
     *,
     stake_scale: float = 1.0,
+    stake_profile: str = "by_rank",
+    penalty_profile: str = "by_rank",
     n: int = 1000,
     seed: int = 2021,
 ) -> np.ndarray:
@@ -147,6 +197,9 @@ def defection_probability(
 
     ``stake_scale`` multiplies every soldier's economic stake (1 = the default unit;
     0 = a thought experiment in which nobody has anything material to lose).
+    ``stake_profile`` and ``penalty_profile`` are ``"by_rank"`` (the default: both grow
+    with rank) or ``"flat"`` (every rank gets the unit's average; see the module
+    docstring).
     """
     _check_unit_interval(
         punishment_risk=punishment_risk,
@@ -158,12 +211,16 @@ def defection_probability(
     if stake_scale < 0:
         raise ValueError(f"stake_scale must be 0 or more, got {stake_scale}")
     _check_n(n)
-    _rank, moral, family, stake, grievance, taste = _unit(int(n), int(seed))
+    rank, moral, family, stake, grievance, taste = _unit(int(n), int(seed))
+    stake = stake * _profile_factor("stake_profile", stake_profile, STAKE_MEAN, rank)
+    penalty = PENALTY_BY_RANK[rank] * _profile_factor(
+        "penalty_profile", penalty_profile, PENALTY_BY_RANK, rank
+    )
     p, f, x, m, s = punishment_risk, family_risk, exit_support, moral_cost, regime_survival
     gain = (
         x * W_SUPPORT
         + (1.0 - s) * W_FUTURE
-        - p * (1.0 - x / 2.0) * W_PUNISH
+        - p * (1.0 - x / 2.0) * W_PUNISH * penalty
         - f * family * W_FAMILY
         + m * moral * W_MORAL
         + grievance
@@ -182,6 +239,8 @@ def calculus(
     regime_survival: float = DEFAULTS["regime_survival"],
     *,
     stake_scale: float = 1.0,
+    stake_profile: str = "by_rank",
+    penalty_profile: str = "by_rank",
     n: int = 1000,
     seed: int = 2021,
 ) -> pd.DataFrame:
@@ -201,6 +260,9 @@ def calculus(
     regime_survival
         How likely soldiers think the regime is to survive: it keeps the value of the
         stake for those who stay and lowers the value of joining the other side.
+    stake_profile, penalty_profile
+        ``"by_rank"`` (default) or ``"flat"``: the assumption about how the economic stake
+        and the punishment of a caught defector differ between ranks.
 
     Returns one row per rank with columns ``rank`` (ordered categorical), ``soldiers``,
     ``share`` (0-1, the mean probability) and ``expected_defectors``.
@@ -214,6 +276,8 @@ def calculus(
         moral_cost,
         regime_survival,
         stake_scale=stake_scale,
+        stake_profile=stake_profile,
+        penalty_profile=penalty_profile,
         n=n,
         seed=seed,
     )

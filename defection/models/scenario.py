@@ -1,10 +1,12 @@
 """Scenario explorer: the course's four teaching models chained into one "what would it take?".
 
-This module adds no new theory. It feeds five scenario settings into the four models of
-lessons 1-4 (``cascade``, ``spoils``, ``calculus``, ``absorption``), passes results from
-one to the next in a fixed, documented order, and reports four indicators, each beside a
-stated threshold and with its own caveat. It illustrates how the arguments of the course
-fit together; it forecasts nothing about Myanmar.
+This module adds no new theory (its sources are those of the four models: source keys
+``lee_mccarthy_2023``, ``kyed_lynn_2021``, ``kyed_2024``, ``granovetter_1978``). It feeds
+five scenario settings into the four models of lessons 1-4 (``cascade``, ``spoils``,
+``calculus``, ``absorption``), passes results from one to the next in a fixed, documented
+order, and reports five indicators, each beside a stated threshold and with its own
+caveat. It illustrates how the arguments of the course fit together; it forecasts nothing
+about Myanmar.
 
 Settings (all between 0 and 1)
 ------------------------------
@@ -35,42 +37,62 @@ The chain, step by step (every constant below is invented for teaching, not esti
    default of ``models.calculus``.
 2. **Spoils** (``models.spoils.simulate_spoils``): boycott = sanctions =
    ``economic_pressure``; reserves, repression spending (0.1), the top's protection (0.8)
-   and the horizon (12 quarters) stay at the lesson-2 defaults. Outputs after the last
-   period: the share of *senior* officers cut out (softliners) and each tier's rent as a
-   share of its pre-coup entitlement.
+   and the horizon (12 quarters) stay at the lesson-2 defaults, and the sharing rules hold
+   (no capture, no purge: a purge is a political event the five settings do not cover;
+   lesson 2's panel explores it). Outputs after the last period: the share of *senior*
+   officers cut out (softliners), each tier's rent as a share of its pre-coup
+   entitlement, and the rent left to the senior officers who are cut out.
 3. **Calculus** (``models.calculus.calculus``): punishment risk = family risk =
    ``repression``; exit support = ``incentives``; moral cost stays at 0.5; expected
-   survival from step 1. The economic stake shrinks with the spoils: senior officers'
-   stake is scaled by the senior tier's remaining rent (step 2), everyone else's by the
-   rent left to all officers. Output: the share of each rank that would defect.
-4. **Cascade** (threshold model of ``models.cascade``, thresholds drawn with its
-   ``draw_thresholds``): the threshold mean comes from ``cascade.mean_threshold`` with
-   repression = ``repression``, incentives = ``incentives`` and exit options =
-   ``absorption`` (somewhere to go). The rank-and-file share from step 3 starts the
-   cascade as first movers who left for their own reasons; others follow once the share
-   out reaches their threshold. Output: the final share of the rank and file out.
+   survival from step 1; stakes and penalties grow with rank (the calculus's default
+   assumption). The economic stake shrinks with the spoils: senior officers' stake is
+   scaled by the senior tier's remaining rent (step 2), everyone else's by the rent left
+   to all officers. Outputs: the share of each rank that would leave *one by one*, and
+   the share of the *excluded* senior officers (those cut out in step 2) who would leave,
+   with their stake scaled by their own, smaller rent and their capture risk lowered by
+   the share of the senior tier moving with them (safety in numbers).
+3b. **Elite split** (``elite_split_step``): Lee & McCarthy (2023) distinguish officers
+   leaving one at a time from a split in the elite, a faction breaking away together; in
+   their cases rulers fell after the second. Here the excluded senior officers are the
+   faction that could split. It acts as one when at least ``BLOC_THRESHOLD`` (25 %) of its
+   members would leave on their own reckoning; then the whole faction goes. Otherwise
+   there is no split, however many seniors slip away individually.
+4. **Cascade** (the two-rank threshold model of ``models.cascade``, with its own seeded
+   draws): the threshold mean comes from ``cascade.mean_threshold`` with repression =
+   ``repression``, incentives = ``incentives`` and exit options = ``absorption``
+   (somewhere to go). The rank-and-file share from step 3 and the officers who leave
+   (junior officers one by one; senior officers one by one or as a faction) start the
+   cascade as first movers; an officer's exit counts as ``CASCADE_OFFICER_WEIGHT`` (3)
+   soldiers' for the others. So the chain can tip top-down (an elite split or officers
+   leaving first) or bottom-up (mass desertion); ``ScenarioResult.cascade_led_by`` says
+   which. Output: the final share of the rank and file out.
 5. **Absorption** (``models.absorption.absorption``): a six-month wave of
    ``2,000 * battlefield_losses`` surrenders a month (losses 0.5 gives about 1,000 a
    month, the pace Kyed 2024 reports after Operation 1027), followed for 24 months in all.
    Vetting capacity = ``100 + 1,900 * absorption`` cases a month (100 is roughly the pace
    at which the NUG registered soldiers before 2024), funded places =
-   ``1,000 + 11,000 * absorption``. Output: surrendered, registered, still waiting and
-   lost (went back to the army, left or dropped out of reach).
+   ``1,000 + 11,000 * absorption``. Outputs: surrendered, registered, still waiting, and
+   the outflows: released, handed over in exchanges, held as prisoners (at the absorption
+   model's default shares), and lost (went back to the army, left or dropped out of reach).
 
 Indicators and the verdict
 --------------------------
-* ``senior_defection`` (calculus, senior officers) against ``SENIOR_THRESHOLD`` = 25 %;
+* ``senior_defection`` (calculus, senior officers leaving one by one) against
+  ``SENIOR_THRESHOLD`` = 25 %: shown for comparison, it does not decide the verdict;
 * ``senior_softliners`` (spoils, senior tier cut out) against ``SOFTLINER_THRESHOLD`` = 50 %;
+* ``elite_split`` (step 3b, senior officers breaking away together) against the same 50 %;
 * ``rank_and_file_out`` (cascade) against ``cascade.MAJORITY`` = 50 %;
-* ``surrenderers_kept`` (absorption: registered or still waiting) against ``KEPT_THRESHOLD``
-  = 75 %.
+* ``surrenderers_kept`` (absorption: registered or still waiting to be vetted, so not
+  released, exchanged, held as prisoners or lost) against ``KEPT_THRESHOLD`` = 60 %
+  (at the absorption model's default shares, 30 % of surrenders never reach the
+  resistance's pipeline, so more than 70 % cannot be kept).
 
-**"Split at the top?"** is *yes* only when the first two are both at or above their
-thresholds: enough senior officers would leave *and* enough of the senior tier has been
-cut out of the spoils to form a softliner faction. This follows Lee & McCarthy (2023): in
-the cases they compare, rulers fell after senior officers broke away, and softliners come
-from the "losers" of the spoils. The thresholds are a stated convention for discussion,
-not findings; move them (keyword arguments) and the verdict moves.
+**"Split at the top?"** is *yes* only when the elite split is met: at least half the
+senior tier is cut out of the spoils *and* that faction acts together. Many seniors
+leaving one by one is not a split. This follows Lee & McCarthy (2023, ``lee_mccarthy_2023``):
+in the cases they compare, rulers fell after a part of the elite broke away, and softliners
+come from the "losers" of the spoils. The thresholds are a stated convention for
+discussion, not findings; move them (keyword arguments) and the verdict moves.
 
 What the chain ignores (on purpose, to stay readable)
 -----------------------------------------------------
@@ -83,7 +105,10 @@ keeps its own assumptions (see their docstrings).
 
 Guarantees the unit tests check: shares stay in [0, 1]; more incentives never lower
 senior defection; more repression never raises it; more absorption never increases the
-number lost; the same inputs (and seed) always give the same result.
+number lost; the verdict follows the elite split alone, which is either zero or the whole
+excluded faction, so many senior officers leaving one by one never make a split; the
+chain's cascade can be set off from the top or from the bottom; the same inputs (and
+seed) always give the same result.
 
 >>> r = scenario(**PRESETS["2021 as it was"])
 >>> r.split_at_top
@@ -93,15 +118,42 @@ False
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from defection.models import absorption as _absorption
 from defection.models import calculus as _calculus
 from defection.models import cascade as _cascade
-from defection.models import spoils as _spoils
+from defection.models.scenario_presets import PRESET_NOTES, PRESETS
+from defection.models.scenario_steps import (  # noqa: F401  (re-exported for callers)
+    BLOC_THRESHOLD,
+    CALCULUS_UNIT,
+    CAPACITY_BASE,
+    CAPACITY_RANGE,
+    CASCADE_OFFICER_WEIGHT,
+    CASCADE_POPULATION,
+    CASCADE_SPREAD,
+    FUNDING_BASE,
+    FUNDING_RANGE,
+    HORIZON,
+    MAX_INFLOW,
+    MORAL_COST,
+    SPOILS_OFFICERS,
+    SPOILS_PERIODS,
+    SPOILS_PROTECTION,
+    SPOILS_RESERVES,
+    SPOILS_REPRESSION,
+    SURVIVAL_BASE,
+    SURVIVAL_LOSSES,
+    SURVIVAL_PRESSURE,
+    VETTING_SPEED,
+    WAVE_MONTHS,
+    _cascade_from,
+    absorption_step,
+    elite_split_step,
+    expected_survival,
+    spoils_step,
+)
 
 __all__ = [
     "SETTINGS",
@@ -110,6 +162,9 @@ __all__ = [
     "SENIOR_THRESHOLD",
     "SOFTLINER_THRESHOLD",
     "KEPT_THRESHOLD",
+    "BLOC_THRESHOLD",
+    "CASCADE_OFFICER_WEIGHT",
+    "elite_split_step",
     "CAVEATS",
     "IGNORES",
     "ScenarioResult",
@@ -133,82 +188,7 @@ SETTINGS: tuple[str, ...] = (
 #: Thresholds of the verdict (conventions for discussion, not findings).
 SENIOR_THRESHOLD = 0.25
 SOFTLINER_THRESHOLD = 0.50
-KEPT_THRESHOLD = 0.75
-
-# Step constants (invented, documented in the module docstring).
-SURVIVAL_BASE, SURVIVAL_LOSSES, SURVIVAL_PRESSURE = 0.85, 0.5, 0.2
-MORAL_COST = 0.5
-SPOILS_PERIODS = 12
-# lesson-2 defaults of ``simulate_spoils`` kept fixed here
-SPOILS_RESERVES, SPOILS_REPRESSION, SPOILS_PROTECTION, SPOILS_OFFICERS = 1.5, 0.1, 0.8, 400
-CALCULUS_UNIT = 1000
-CASCADE_SPREAD, CASCADE_POPULATION = 0.2, 1000
-MAX_INFLOW, WAVE_MONTHS, HORIZON = 2000.0, 6, 24
-CAPACITY_BASE, CAPACITY_RANGE = 100.0, 1900.0
-FUNDING_BASE, FUNDING_RANGE = 1000.0, 11000.0
-VETTING_SPEED = 0.5
-
-#: Named scenarios. The lesson justifies each value with sources.
-PRESETS: dict[str, dict[str, float]] = {
-    "2021 as it was": dict(
-        incentives=0.3,
-        economic_pressure=0.5,
-        battlefield_losses=0.1,
-        repression=0.7,
-        absorption=0.1,
-    ),
-    "After Operation 1027 (2024)": dict(
-        incentives=0.35,
-        economic_pressure=0.6,
-        battlefield_losses=0.6,
-        repression=0.75,
-        absorption=0.15,
-    ),
-    "2025: ceasefires and the election": dict(
-        incentives=0.3,
-        economic_pressure=0.6,
-        battlefield_losses=0.3,
-        repression=0.75,
-        absorption=0.15,
-    ),
-    "Strong external support": dict(
-        incentives=0.8,
-        economic_pressure=0.6,
-        battlefield_losses=0.6,
-        repression=0.75,
-        absorption=0.8,
-    ),
-    "Economic collapse": dict(
-        incentives=0.35,
-        economic_pressure=1.0,
-        battlefield_losses=0.6,
-        repression=0.75,
-        absorption=0.15,
-    ),
-    "Everything at once (hypothetical)": dict(
-        incentives=0.8,
-        economic_pressure=0.9,
-        battlefield_losses=0.8,
-        repression=0.5,
-        absorption=0.8,
-    ),
-}
-
-#: One line per preset saying what it stands for (the lesson gives the sources).
-PRESET_NOTES: dict[str, str] = {
-    "2021 as it was": (
-        "CDM, boycotts and first defector groups; few battlefield losses; little support."
-    ),
-    "After Operation 1027 (2024)": (
-        "mass surrenders and lost bases; conscription; support still thin."
-    ),
-    "2025: ceasefires and the election": (
-        "China-brokered truces, Lashio handed back, the junta's vote."
-    ),
-    "Strong external support": "as after 1027, plus credible guarantees and funded absorption.",
-    "Economic collapse": "as after 1027, with the economy and the regime's rents in free fall.",
-    "Everything at once (hypothetical)": "every condition the sources name, at the same time.",
-}
+KEPT_THRESHOLD = 0.60
 
 #: One caveat per indicator (shown with its bar and in captions).
 CAVEATS: dict[str, str] = {
@@ -219,12 +199,17 @@ CAVEATS: dict[str, str] = {
     "senior_softliners": (
         "being cut out of the spoils is not defecting: a softliner may hedge, leak or wait"
     ),
+    "elite_split": (
+        "whether an excluded faction acts together is a stated convention (a quarter willing "
+        "carries the rest); real factions form around people and events the model lacks"
+    ),
     "rank_and_file_out": (
         "the cascade assumes every soldier sees the whole army; real units see little "
         "and the regime controls information"
     ),
     "surrenderers_kept": (
-        "no source says how many surrendered soldiers went back; the leaving rates are guesses"
+        "no source says how many surrendered soldiers went back, or what share armed groups "
+        "release, exchange or hold; those rates are guesses"
     ),
 }
 
@@ -235,14 +220,16 @@ IGNORES = (
 )
 
 _LABELS = {
-    "senior_defection": "Senior officers who would defect",
+    "senior_defection": "Senior officers who would leave one by one",
     "senior_softliners": "Senior officers cut out of the spoils",
+    "elite_split": "Senior officers breaking away together (elite split)",
     "rank_and_file_out": "Rank and file out after the cascade",
     "surrenderers_kept": "Surrendered soldiers kept by the resistance",
 }
 _MODELS = {
     "senior_defection": "calculus",
     "senior_softliners": "spoils",
+    "elite_split": "spoils + calculus",
     "rank_and_file_out": "cascade",
     "surrenderers_kept": "absorption",
 }
@@ -253,7 +240,9 @@ class ScenarioResult:
     """What :func:`scenario` returns.
 
     ``indicators``: one row per indicator with columns indicator, label, model, value,
-    threshold, met (value >= threshold) and caveat.
+    threshold, met (value >= threshold) and caveat. ``split_at_top`` is true only when the
+    ``elite_split`` indicator is met: a faction acting together, not individual exits.
+    ``cascade_led_by`` says which rank set off the chain's cascade (see ``cascade``).
     ``ranks``: the calculus step, one row per rank (rank, share).
     ``links``: every intermediate value passed between models (step, quantity, value,
     feeds) so a reader can follow the chain.
@@ -269,6 +258,7 @@ class ScenarioResult:
     thresholds: dict[str, float]
     rank_shares: tuple[float, ...]
     steps: tuple[tuple[int, str, float, str], ...] = field(default=(), repr=False)
+    cascade_led_by: str | None = None
 
     @property
     def ranks(self) -> pd.DataFrame:
@@ -298,12 +288,18 @@ class ScenarioResult:
     def verdict(self) -> str:
         """One sentence: split at the top or not, and why, in numbers."""
         sd, ss = self.value("senior_defection"), self.value("senior_softliners")
+        split = self.value("elite_split")
         t = self.thresholds
         answer = "YES" if self.split_at_top else "NO"
+        bloc = (
+            "acts together" if split > 0 else
+            f"does not act together (fewer than {BLOC_THRESHOLD:.0%} of it would leave)"
+        )
         return (
-            f"Split at the top? {answer}: senior officers defecting {sd:.0%} "
-            f"(threshold {t['senior_defection']:.0%}) and senior officers cut out of the "
-            f"spoils {ss:.0%} (threshold {t['senior_softliners']:.0%}); both must be met."
+            f"Split at the top? {answer}: {ss:.0%} of senior officers are cut out of the "
+            f"spoils and that faction {bloc}, so {split:.0%} break away together "
+            f"(threshold {t['elite_split']:.0%}). Individual exits are a different thing: "
+            f"{sd:.0%} of senior officers would leave one by one."
         )
 
     @property
@@ -315,8 +311,9 @@ class ScenarioResult:
             f"{self.verdict} Mass defection {mass}: {self.value('rank_and_file_out'):.0%} "
             f"of the rank and file out (threshold {self.thresholds['rank_and_file_out']:.0%}). "
             f"Of {a['surrendered']:,.0f} surrendered soldiers, {a['registered']:,.0f} "
-            f"registered, {a['waiting']:,.0f} still waiting and {a['lost']:,.0f} lost "
-            f"(went back or left)."
+            f"registered and {a['waiting']:,.0f} still waiting; {a['held']:,.0f} held as "
+            f"prisoners, {a['released']:,.0f} released and {a['exchanged']:,.0f} exchanged "
+            f"by the groups that took them; {a['lost']:,.0f} lost (went back or left)."
         )
 
     @property
@@ -329,6 +326,7 @@ class ScenarioResult:
 _SHORT = {
     "senior_defection": "senior defection",
     "senior_softliners": "softliners",
+    "elite_split": "elite split",
     "rank_and_file_out": "cascade",
     "surrenderers_kept": "surrenders",
 }
@@ -341,75 +339,6 @@ def _check(name: str, value: float) -> float:
     return value
 
 
-def expected_survival(battlefield_losses: float, economic_pressure: float) -> float:
-    """Step 1: the regime's expected survival that every soldier shares (0.05-0.95).
-
-    >>> expected_survival(0.1, 0.5)
-    0.7
-    """
-    s = (
-        SURVIVAL_BASE
-        - SURVIVAL_LOSSES * battlefield_losses
-        - SURVIVAL_PRESSURE * economic_pressure
-    )
-    return round(float(np.clip(s, 0.05, 0.95)), 10)
-
-
-@lru_cache(maxsize=256)
-def spoils_step(economic_pressure: float, seed: int = 2021) -> tuple[float, float, float]:
-    """Step 2: (senior softliner share, senior rent left, all officers' rent left), last period.
-
-    The same numbers as ``simulate_spoils(boycott=p, sanctions=p, periods=12)`` at its
-    default reserves, repression spending and protection, computed for the last period
-    only (a unit test checks they agree). Cached: it depends on one setting.
-    """
-    path = _spoils.pool_path(
-        economic_pressure, economic_pressure, SPOILS_RESERVES, SPOILS_REPRESSION, SPOILS_PERIODS
-    )
-    officers = _spoils._population(SPOILS_OFFICERS, seed)
-    pool = np.array([float(path["pool"].iloc[-1])])
-    rents = _spoils.allocate(pool, officers, SPOILS_PROTECTION)[0]
-    ent = officers["entitlement"].to_numpy()
-    cut = rents < officers["reservation"].to_numpy() * ent - 1e-12
-    senior = (officers["tier"] == _spoils.TIERS[0]).to_numpy()
-    return (
-        float(cut[senior].mean()),
-        min(1.0, float(rents[senior].sum() / ent[senior].sum())),
-        min(1.0, float(rents.sum() / ent.sum())),
-    )
-
-
-@lru_cache(maxsize=256)
-def absorption_step(
-    battlefield_losses: float, absorption: float
-) -> tuple[tuple[str, float], ...]:
-    """Step 5: the absorption model's end-of-run summary for a six-month wave (cached)."""
-    inflow = np.where(np.arange(HORIZON) < WAVE_MONTHS, MAX_INFLOW * battlefield_losses, 0.0)
-    run = _absorption.absorption(
-        inflow=inflow,
-        vetting_speed=VETTING_SPEED,
-        capacity=CAPACITY_BASE + CAPACITY_RANGE * absorption,
-        funding=FUNDING_BASE + FUNDING_RANGE * absorption,
-    )
-    return tuple(_absorption.summary(run).items())
-
-
-def _cascade_from(first_movers: float, mean: float, seed: int) -> float:
-    """Step 4: final share out when ``first_movers`` leave first and others follow thresholds.
-
-    With ``m0`` soldiers out at the start, the number out after each round is the larger of
-    ``m0`` and the number whose threshold is at or below the share already out. The
-    process stops at the first count ``c >= m0`` where no one new is ready.
-    """
-    thresholds = _cascade.draw_thresholds(mean, CASCADE_SPREAD, CASCADE_POPULATION, seed)
-    n = thresholds.size
-    m0 = min(n, int(np.ceil(first_movers * n - 1e-9)))
-    counts = np.arange(m0, n + 1)
-    ready = np.searchsorted(thresholds, counts / n, side="right")
-    stop = np.flatnonzero(ready <= counts)
-    return float(counts[stop[0]] / n) if stop.size else 1.0
-
-
 def scenario(
     incentives: float = 0.3,
     economic_pressure: float = 0.5,
@@ -420,6 +349,7 @@ def scenario(
     senior_threshold: float = SENIOR_THRESHOLD,
     softliner_threshold: float = SOFTLINER_THRESHOLD,
     kept_threshold: float = KEPT_THRESHOLD,
+    bloc_threshold: float = BLOC_THRESHOLD,
     seed: int = 2021,
 ) -> ScenarioResult:
     """Run the five steps described in the module docstring and return the indicators.
@@ -438,6 +368,7 @@ def scenario(
     thresholds = {
         "senior_defection": _check("senior_threshold", senior_threshold),
         "senior_softliners": _check("softliner_threshold", softliner_threshold),
+        "elite_split": _check("softliner_threshold", softliner_threshold),
         "rank_and_file_out": float(_cascade.MAJORITY),
         "surrenderers_kept": _check("kept_threshold", kept_threshold),
     }
@@ -447,7 +378,7 @@ def scenario(
     survival = expected_survival(b, p)
 
     # 2. spoils: who is cut out, and how much of their rents is left
-    senior_soft, senior_rent, officer_rent = spoils_step(p, seed)
+    senior_soft, senior_rent, officer_rent, excluded_rent = spoils_step(p, seed)
 
     # 3. calculus: senior officers' stake scaled by their own rents, everyone else's by
     #    the rents left to all officers
@@ -457,6 +388,11 @@ def scenario(
     )
     prob = _calculus.defection_probability(**common, stake_scale=officer_rent)
     prob_top = _calculus.defection_probability(**common, stake_scale=senior_rent)
+    # a faction that moves together is harder to punish: capture risk falls with the
+    # share of the senior tier that would move with it (safety in numbers)
+    prob_excluded = _calculus.defection_probability(
+        **{**common, "punishment_risk": r * (1.0 - senior_soft)}, stake_scale=excluded_rent
+    )
     rank = _calculus._unit(CALCULUS_UNIT, seed)[0]
     top = len(_calculus.RANKS) - 1
     prob = np.where(rank == top, prob_top, prob)
@@ -464,18 +400,31 @@ def scenario(
     shares = np.bincount(rank, weights=prob, minlength=top + 1) / np.maximum(soldiers, 1)
     low = rank <= 1  # privates and sergeants
     rank_and_file = float(prob[low].mean())
+    faction_willing = float(prob_excluded[rank == top].mean())
 
-    # 4. cascade: the calculus's rank-and-file defectors move first
+    # 3b. elite split: the excluded senior faction leaves together, or not at all
+    split = elite_split_step(senior_soft, faction_willing,
+                             _check("bloc_threshold", bloc_threshold))
+
+    # 4. cascade with two ranks: the rank and file's own defectors move first, and so do
+    #    officers (junior officers one by one, senior ones one by one or as a faction)
+    officers = rank >= 2
+    senior_out = max(float(shares[top]), split)
+    officer_first = float(
+        (prob[rank == 2].sum() + senior_out * soldiers[top]) / max(officers.sum(), 1)
+    )
     mean = _cascade.mean_threshold(r, x, a)
-    out = _cascade_from(rank_and_file, mean, seed)
+    run = _cascade_from(rank_and_file, officer_first, mean, seed)
+    out = run.rank_and_file_out
 
     # 5. absorption of a wave of surrenders
     absorbed = dict(absorption_step(b, a))
-    kept = 1.0 - absorbed["share_lost"] if absorbed["surrendered"] > 0 else 1.0
+    kept = absorbed["share_kept"]
 
     values = {
         "senior_defection": float(shares[top]),
         "senior_softliners": senior_soft,
+        "elite_split": split,
         "rank_and_file_out": out,
         "surrenderers_kept": kept,
     }
@@ -500,16 +449,25 @@ def scenario(
          "calculus (senior stake)"),
         (2, "all officers' rent left (share of entitlement)", officer_rent,
          "calculus (other stakes)"),
-        (2, "senior officers cut out (softliners)", senior_soft, "verdict"),
+        (2, "senior officers cut out (softliners)", senior_soft, "elite split"),
+        (2, "rent left to the senior officers cut out", excluded_rent,
+         "calculus (the excluded faction's stake)"),
         (3, "rank-and-file share defecting (calculus)", rank_and_file, "cascade (first movers)"),
-        (3, "senior officers defecting (calculus)", float(shares[top]), "verdict"),
+        (3, "senior officers leaving one by one (calculus)", float(shares[top]),
+         "cascade (first movers)"),
+        (3, "excluded senior officers willing to leave (calculus)", faction_willing,
+         "elite split"),
+        (3, "senior officers breaking away together (elite split)", split,
+         "verdict; cascade (first movers)"),
+        (4, "officers moving first (junior and senior)", officer_first, "cascade"),
         (4, "cascade mean threshold", mean, "cascade"),
         (4, "rank and file out after the cascade", out, "verdict"),
         (5, "surrenders per month during the wave", MAX_INFLOW * b, "absorption"),
         (5, "vetting capacity (cases a month)", CAPACITY_BASE + CAPACITY_RANGE * a,
          "absorption"),
         (5, "funded support places", FUNDING_BASE + FUNDING_RANGE * a, "absorption"),
-        (5, "share of surrendered soldiers lost", absorbed["share_lost"], "verdict"),
+        (5, "share of surrendered soldiers lost", absorbed["share_lost"], "kept"),
+        (5, "share of surrendered soldiers kept", kept, "verdict"),
     )
     return ScenarioResult(
         settings=dict(
@@ -517,11 +475,12 @@ def scenario(
         ),
         indicators=indicators,
         absorbed=absorbed,
-        split_at_top=bool(met[0] and met[1]),
-        mass_defection=bool(met[2]),
+        split_at_top=bool(met[keys.index("elite_split")]),
+        mass_defection=bool(met[keys.index("rank_and_file_out")]),
         thresholds=thresholds,
         rank_shares=tuple(float(v) for v in shares),
         steps=steps,
+        cascade_led_by=run.led_by,
     )
 
 
@@ -545,21 +504,25 @@ def preset_table(
 def preset_report(presets: dict[str, dict[str, float]] | None = None, seed: int = 2021) -> str:
     """The preset verdicts as a plain-text table (what the lesson prints and checks).
 
-    Columns: senior officers defecting, senior officers cut out of the spoils, rank and
-    file out after the cascade, surrendered soldiers kept, and the two verdicts.
+    Columns: senior officers leaving one by one, senior officers cut out of the spoils,
+    senior officers breaking away together (the elite split, which decides the verdict),
+    rank and file out after the cascade, surrendered soldiers kept, and the two verdicts.
     """
     table = preset_table(presets, seed)
     width = max(len(str(p)) for p in table["preset"])
-    head = f"{'preset':<{width}}  senior  softl.  r&f out  kept  split?  mass?"
+    head = f"{'preset':<{width}}  1-by-1  softl.  elite  r&f out  kept  split?  mass?"
     lines = [head, "-" * len(head)]
     for row in table.itertuples(index=False):
         lines.append(
             f"{row.preset:<{width}}  {row.senior_defection:>6.0%}  {row.senior_softliners:>6.0%}  "
-            f"{row.rank_and_file_out:>7.0%}  {row.surrenderers_kept:>4.0%}  "
+            f"{row.elite_split:>5.0%}  {row.rank_and_file_out:>7.0%}  "
+            f"{row.surrenderers_kept:>4.0%}  "
             f"{'YES' if row.split_at_top else 'no':>6}  {'YES' if row.mass_defection else 'no':>5}"
         )
     lines.append(
-        f"thresholds: senior {SENIOR_THRESHOLD:.0%}, softliners {SOFTLINER_THRESHOLD:.0%}, "
-        f"rank and file {_cascade.MAJORITY:.0%}, kept {KEPT_THRESHOLD:.0%}"
+        f"thresholds: elite split {SOFTLINER_THRESHOLD:.0%} of senior officers (a faction "
+        f"moves once {BLOC_THRESHOLD:.0%} of it would leave), rank and file "
+        f"{_cascade.MAJORITY:.0%}, kept {KEPT_THRESHOLD:.0%}; senior officers leaving one by "
+        f"one ({SENIOR_THRESHOLD:.0%} mark) do not decide the verdict"
     )
     return "\n".join(lines)

@@ -1,40 +1,62 @@
-"""Spoils model: officers share a pool of rents; shocks shrink it; those cut out become softliners.
+"""Spoils model: officers share a pool of rents; the pool shrinks and the sharing rules break.
 
-The idea comes from the "winners and losers" argument of Lee & McCarthy (2023), which
-builds on Lee (2014, *Defect or Defend*): an authoritarian regime holds its officer corps
-together by sharing the spoils of power; when the shared pool shrinks, the officers who
-are pushed out of it ("losers") are the likeliest softliners, while those who keep their
-place ("winners") harden. Kyed & Ah Lynn (2021) describe the same incentive structure
-(promotions, benefits, retirement, business concessions) as a structural obstacle to
-defection. Lee & McCarthy list the post-coup shocks the model abstracts: consumer
-boycotts of military brands, foreign partners leaving joint ventures, sanctions, and a
-junta that covers the gap by drawing on reserves and printing money while spending more
-on repression.
+Idea
+----
+Lee & McCarthy (2023, source key ``lee_mccarthy_2023``), after Lee (2014, *Defect or
+Defend*, ``lee_2014``): an authoritarian regime holds its officer corps together with
+*rules* for sharing the spoils of power (posts, promotions, rents). Splits come when those
+rules break: a faction purges rivals and captures posts and rents, and those cut out, the
+"losers", become the likeliest softliners, while the "winners" harden. A shrinking pool
+(boycotts of military brands, foreign partners leaving, sanctions, a junta covering the
+gap from reserves) adds pressure, but the mechanism the authors stress is *exclusion*,
+which can happen even when the pool is full. Kyed & Ah Lynn (2021, ``kyed_lynn_2021``)
+describe the same incentive structure (promotions, benefits, retirement, business
+concessions) as a structural obstacle to defection.
 
-Assumptions (all deliberately simple; the model illustrates, it forecasts nothing):
+Who is a softliner here: in O'Donnell & Schmitter's (1986, ``odonnell_schmitter_1986``)
+and Lee's sense softliners are members of the regime *elite*. The model's elite is the
+senior tier. A senior officer cut out of the spoils is counted as a **softliner**; cut-out
+mid-ranking and junior officers are counted as **excluded** (aggrieved officers, potential
+defectors, not regime softliners).
 
-* A seeded population of officers in three rank tiers (senior, mid, junior). Each has an
-  *entitlement* (its share of the pre-coup pool, larger for higher ranks) and a
-  *patronage tie* (closeness to the top, 0–1). Entitlements add up to a pool of 100.
-* Each period the pool is ``revenue - repression + reserve draw``, capped at 100:
-  revenue falls with boycott strength (the domestic-business half of rents) and with
-  sanctions (the foreign-linked part); repression spending is a fixed slice of the
-  pre-coup pool diverted every period; the regime covers the gap from reserves but spends
-  at most ``drawdown`` of what is left each period, so reserves run down.
-* ``protection`` says how the pool is shared when it shrinks: 0 = cuts shared pro rata;
-  1 = a patronage queue where officers are paid in order of rank and ties until the pool
-  runs out. Values in between mix the two.
+Assumptions (all deliberately simple and invented; the model illustrates, it forecasts
+nothing)
+---------------------------------------------------------------------------------------
+* A seeded population of officers in three rank tiers (senior = the elite, mid, junior).
+  Each has an *entitlement* under the old rules (its share of the pre-coup pool, larger
+  for higher ranks; entitlements add up to 100) and a *patronage tie* (closeness to the
+  top, 0-1).
+* The **ruling faction** is, in every tier, the half (``FACTION_SHARE``) of officers with
+  the strongest ties: a patronage network reaching down the ranks. The other half of the
+  senior tier are elite members outside it.
+* The pool each period is ``revenue - repression + reserve draw``, capped at 100: revenue
+  falls with boycott strength (the domestic-business half of rents) and with sanctions
+  (the foreign-linked part); repression spending is a fixed slice of the pre-coup pool
+  diverted every period; the regime covers the gap from reserves but spends at most
+  ``drawdown`` of what is left each period, so reserves run down.
+* **Rule break, capture**: the ruling faction claims ``1 + capture`` times its old
+  entitlement (0 = the old rules) and moves up the patronage queue by
+  ``CAPTURE_PRIORITY * capture`` ranks. **Rule break, purge**: a share ``purge`` of the
+  officers outside the faction (picked by a seeded draw, in every tier) lose their posts;
+  the faction takes over their rents, so no other outsider gains from a purge. Both
+  exclude officers however full the pool is.
+* ``protection`` says how the pool is shared among the claims: 0 = pro rata; 1 = a
+  patronage queue in order of rank and ties until the pool runs out. Values in between
+  mix the two.
 * An officer whose rent falls below a personal reservation level (a seeded share of the
-  entitlement, 50–90 %) counts as *cut out*: a potential softliner in that period.
+  entitlement under the old rules, 50-90 %) counts as *cut out* in that period.
 
 Properties the unit tests check: shares stay in [0, 1]; stronger boycotts, sanctions or
-repression spending never shrink the softliner pool in any period; larger reserves never
-enlarge it; the same seed gives the same result.
+repression spending never shrink the excluded pool in any period; larger reserves never
+enlarge it; more capture or a wider purge never shrinks the excluded share outside the
+faction, and a purge never excludes a faction member (the winners gain); a purge or
+capture excludes senior officers even with no economic shock at all; rents always add up
+to the pool; the same seed gives the same result.
 
 Example
 -------
 >>> run = simulate_spoils(boycott=0.6, sanctions=0.4, reserves=1.0, periods=8)
->>> round(float(run.totals["softliner_share"].iloc[-1]), 2) >= 0
+>>> 0 <= float(run.totals["softliner_share"].iloc[-1]) <= 1
 True
 """
 
@@ -57,18 +79,25 @@ TIER_WEIGHT = np.array([25.0, 5.0, 1.0])
 DOMESTIC_SHARE = 0.5
 FOREIGN_SHARE = 0.3
 BASE_POOL = 100.0
+#: Share of each tier (those with the strongest patronage ties) in the ruling faction.
+FACTION_SHARE = 0.5
+#: How far the ruling faction jumps the patronage queue at full capture (in queue ranks).
+CAPTURE_PRIORITY = 3.0
 
 
 @dataclass(frozen=True)
 class SpoilsRun:
     """Result of :func:`simulate_spoils`.
 
-    ``by_tier``: one row per period and tier (plus tier ``"all officers"``) with columns
-    period, tier, officers, rent_index (mean rent as % of the pre-coup entitlement) and
-    softliner_share (share of that tier cut out).
+    ``by_tier``: one row per period and group with columns period, tier, officers,
+    rent_index (mean rent as % of the entitlement under the old rules; above 100 when a
+    group takes more than it used to) and excluded_share (share of that group cut out).
+    The groups are the three tiers, ``"all officers"``, ``"ruling faction"`` and
+    ``"outside the faction"``.
     ``totals``: one row per period with revenue, repression, reserve_draw, pool,
-    reserves_left and softliner_share (all officers). Money columns are on a scale where
-    the pre-coup pool is 100. Period 0 is the pre-coup baseline.
+    reserves_left, excluded_share (all officers cut out) and softliner_share (the elite,
+    i.e. the senior tier, cut out). Money columns are on a scale where the pre-coup pool
+    is 100. Period 0 is the pre-coup baseline, before any shock or rule break.
     """
 
     by_tier: pd.DataFrame
@@ -81,7 +110,8 @@ def officer_population(n_officers: int = 400, seed: int = 2021) -> pd.DataFrame:
 
     Patronage ties are drawn higher for senior officers; the queue priority is the tier
     rank plus 1.5 × tie, so a well-connected junior officer can be paid before a poorly
-    connected mid-ranking one.
+    connected mid-ranking one. ``in_faction`` marks the ruling faction (strongest ties);
+    ``purge_rank`` orders the outsiders for a purge (lowest first).
     """
     if n_officers < len(TIERS):
         raise ValueError("need at least one officer per tier")
@@ -93,6 +123,12 @@ def officer_population(n_officers: int = 400, seed: int = 2021) -> pd.DataFrame:
     tie = rng.beta(np.array([5.0, 3.0, 2.0])[tier_idx], np.array([2.0, 3.0, 5.0])[tier_idx])
     reservation = rng.uniform(0.5, 0.9, n_officers)
     priority = (len(TIERS) - 1 - tier_idx) + 1.5 * tie
+    purge_rank = rng.uniform(0.0, 1.0, n_officers)  # drawn last: earlier draws unchanged
+    in_faction = np.zeros(n_officers, dtype=bool)
+    for t in range(len(TIERS)):  # in every tier, the members with the strongest ties
+        members = np.flatnonzero(tier_idx == t)
+        top = members[np.argsort(-tie[members], kind="stable")]
+        in_faction[top[: int(round(FACTION_SHARE * members.size))]] = True
     return pd.DataFrame(
         {
             "tier": pd.Categorical(np.array(TIERS)[tier_idx], categories=list(TIERS)),
@@ -100,6 +136,8 @@ def officer_population(n_officers: int = 400, seed: int = 2021) -> pd.DataFrame:
             "tie": tie,
             "reservation": reservation,
             "priority": priority,
+            "in_faction": in_faction,
+            "purge_rank": purge_rank,
         }
     )
 
@@ -138,21 +176,69 @@ def pool_path(
     )
 
 
-def allocate(pool: np.ndarray, officers: pd.DataFrame, protection: float) -> np.ndarray:
+def claims(officers: pd.DataFrame, capture: float = 0.0) -> np.ndarray:
+    """What each officer claims once the faction takes more (old entitlements at 0).
+
+    The ruling faction claims ``1 + capture`` times its entitlement; everyone else keeps
+    the old entitlement.
+    """
+    _check_unit(capture=capture)
+    ent = officers["entitlement"].to_numpy()
+    return np.where(officers["in_faction"].to_numpy(), ent * (1.0 + capture), ent)
+
+
+def purged(officers: pd.DataFrame, purge: float) -> np.ndarray:
+    """Which officers a purge of strength ``purge`` removes: outsiders, lowest rank first."""
+    _check_unit(purge=purge)
+    return ~officers["in_faction"].to_numpy() & (officers["purge_rank"].to_numpy() < purge)
+
+
+def _hand_to_faction(rents: np.ndarray, officers: pd.DataFrame, removed: np.ndarray,
+                     claim: np.ndarray) -> np.ndarray:
+    """The purged lose their rents; the faction takes them over in proportion to its claims.
+
+    The purged officers' places in the sharing stay where they were, so nobody else
+    outside the faction gains or loses from a purge: the posts are captured, not shared.
+    """
+    if not removed.any():
+        return rents
+    faction = officers["in_faction"].to_numpy()
+    taken = rents[:, removed].sum(axis=1, keepdims=True)
+    weights = np.where(faction, claim, 0.0)
+    out = np.where(removed[None, :], 0.0, rents)
+    if weights.sum() > 0:
+        out = out + taken * (weights / weights.sum())[None, :]
+    return out
+
+
+def _check_unit(**values: float) -> None:
+    for name, value in values.items():
+        if not 0.0 <= float(value) <= 1.0:  # also rejects NaN
+            raise ValueError(f"{name} must be between 0 and 1, got {value}")
+
+
+def allocate(
+    pool: np.ndarray, officers: pd.DataFrame, protection: float,
+    claim: np.ndarray | None = None, capture: float = 0.0,
+) -> np.ndarray:
     """Rents received, shape (periods, officers), for each period's pool.
 
-    A mix of pro-rata sharing and a patronage queue (highest priority paid first).
-    Each officer's rent never falls when the pool grows.
+    A mix of pro-rata sharing and a patronage queue (highest priority paid first, the
+    ruling faction moved up by ``capture``), over each officer's ``claim`` (default: the
+    entitlement under the old rules). Each officer's rent never falls when the pool grows.
     """
-    if not 0.0 <= protection <= 1.0:
-        raise ValueError(f"protection must be between 0 and 1, got {protection}")
-    ent = officers["entitlement"].to_numpy()
-    order = np.argsort(-officers["priority"].to_numpy(), kind="stable")
+    _check_unit(protection=protection, capture=capture)
+    ent = officers["entitlement"].to_numpy() if claim is None else np.asarray(claim, float)
+    priority = officers["priority"].to_numpy() + CAPTURE_PRIORITY * capture * officers[
+        "in_faction"
+    ].to_numpy()
+    order = np.argsort(-priority, kind="stable")
     before = np.empty_like(ent)
     before[order] = np.cumsum(ent[order]) - ent[order]
     pool = np.asarray(pool, dtype=float)[:, None]
     queue = np.clip(pool - before[None, :], 0.0, ent[None, :])
-    pro_rata = ent[None, :] * np.minimum(pool / ent.sum(), 1.0)
+    total = ent.sum()
+    pro_rata = ent[None, :] * np.minimum(pool / total, 1.0) if total > 0 else 0.0 * queue
     return protection * queue + (1.0 - protection) * pro_rata
 
 
@@ -165,24 +251,35 @@ def simulate_spoils(
     periods: int = 12,
     n_officers: int = 400,
     seed: int = 2021,
+    *,
+    capture: float = 0.0,
+    purge: float = 0.0,
 ) -> SpoilsRun:
     """Run the spoils model. All shocks are shares between 0 and 1 except ``reserves``
-    (in pre-coup pools) and ``periods`` (any unit; think of quarters)."""
+    (in pre-coup pools) and ``periods`` (any unit; think of quarters). ``capture`` and
+    ``purge`` (0-1) break the sharing rules from period 1 on; at 0 the old rules hold."""
     officers = _population(n_officers, seed)
     path = pool_path(boycott, sanctions, reserves, repression, periods)
-    rents = allocate(path["pool"].to_numpy(), officers, protection)
+    pools = path["pool"].to_numpy()
     ent = officers["entitlement"].to_numpy()
+    claim = claims(officers, capture)
+    rents = allocate(pools, officers, protection, claim, capture)
+    rents = _hand_to_faction(rents, officers, purged(officers, purge), claim)
+    rents[0] = allocate(pools[:1], officers, protection)[0]  # period 0: the old rules
     cut = rents < officers["reservation"].to_numpy()[None, :] * ent[None, :] - 1e-12
     tier_codes = officers["tier"].cat.codes.to_numpy()
-    # Group sums by tier with one matrix product: columns = senior, mid, junior, all.
-    groups = np.zeros((len(ent), len(TIERS) + 1))
+    faction = officers["in_faction"].to_numpy()
+    # Group sums with one matrix product: senior, mid, junior, all, faction, outsiders.
+    labels = [*TIERS, "all officers", "ruling faction", "outside the faction"]
+    groups = np.zeros((len(ent), len(labels)))
     groups[np.arange(len(ent)), tier_codes] = 1.0
-    groups[:, -1] = 1.0
+    groups[:, len(TIERS)] = 1.0
+    groups[:, len(TIERS) + 1] = faction
+    groups[:, len(TIERS) + 2] = ~faction
     counts = groups.sum(axis=0)
-    rent_index = 100.0 * (rents @ groups) / (ent @ groups)
-    share = (cut.astype(float) @ groups) / counts
+    rent_index = 100.0 * (rents @ groups) / np.maximum(ent @ groups, 1e-12)
+    share = (cut.astype(float) @ groups) / np.maximum(counts, 1)
     n_periods = len(path)
-    labels = [*TIERS, "all officers"]
     by_tier = pd.DataFrame(
         {
             "period": np.tile(path["period"].to_numpy(), len(labels)),
@@ -191,10 +288,10 @@ def simulate_spoils(
             ),
             "officers": np.repeat(counts.astype(int), n_periods),
             "rent_index": rent_index.T.ravel(),
-            "softliner_share": share.T.ravel(),
+            "excluded_share": share.T.ravel(),
         }
     )
-    totals = path.assign(softliner_share=cut.mean(axis=1))
+    totals = path.assign(excluded_share=share[:, len(TIERS)], softliner_share=share[:, 0])
     params = dict(
         boycott=boycott,
         sanctions=sanctions,
@@ -204,6 +301,8 @@ def simulate_spoils(
         periods=periods,
         n_officers=n_officers,
         seed=seed,
+        capture=capture,
+        purge=purge,
     )
     return SpoilsRun(by_tier=by_tier, totals=totals, params=params)
 

@@ -3,56 +3,96 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import pandas as pd
 
-from defection.charts.cohesion import cascade_chart, outcomes_chart
+from defection.charts.cohesion import (
+    cascade_chart,
+    cascade_summary,
+    outcomes_chart,
+    threshold_chart,
+)
 from defection.comparative import decade_of, fell_share, filter_cases, outcomes_by_defection
-from defection.models.cascade import cascade
+from defection.models.cascade import cascade, threshold_curve
 from defection.widgets.controls import choice_range, pick_many, slider
 from defection.widgets.core import Panel
 
 
-def cascade_render(
-    repression: float, incentives: float, exit_options: float, spread: float, population: int
-):
-    """The cascade chart for one set of slider values (what the panel draws)."""
-    return cascade_chart(
-        cascade(repression=repression, incentives=incentives, exit_options=exit_options,
-                spread=spread, population=population)
-    )
+#: Slider defaults of the cascade panel (the first five keep the original panel's values).
+CASCADE_DEFAULTS = dict(repression=0.5, incentives=0.3, exit_options=0.3, spread=0.2,
+                        population=1000, information_control=0.0, officer_shift=0.0,
+                        officer_weight=1.0)
 
 
-def cascade_caption(
-    repression: float, incentives: float, exit_options: float, spread: float, population: int
-) -> str:
-    """One sentence saying whether the cascade tipped, when, and where it ended."""
-    r = cascade(repression=repression, incentives=incentives, exit_options=exit_options,
-                spread=spread, population=population)
-    first = int(round(r.rounds["share"].iloc[1] * population))
+@lru_cache(maxsize=64)
+def _cascade_run(repression, incentives, exit_options, spread, population,
+                 information_control, officer_shift, officer_weight):
+    return cascade(repression=repression, incentives=incentives, exit_options=exit_options,
+                   spread=spread, population=int(population),
+                   information_control=information_control, officer_shift=officer_shift,
+                   officer_weight=officer_weight)
+
+
+def _run_for(values: dict):
+    settings = {**CASCADE_DEFAULTS, **values}
+    return _cascade_run(*(round(float(settings[k]), 6) for k in CASCADE_DEFAULTS))
+
+
+def cascade_render(**values):
+    """The panel's chart for one set of slider values (rounds, both ranks, critical mass).
+
+    Missing settings take ``CASCADE_DEFAULTS``; the chart and caption share one cached run.
+    The threshold diagram (:func:`cascade_diagram`) is drawn in its own cell of the
+    lesson: two charts per slider move would cost twice the redraw time.
+    """
+    return cascade_chart(_run_for(values))
+
+
+def cascade_diagram(**values):
+    """Granovetter's diagram for the same settings, with stop and critical mass marked."""
+    run = _run_for(values)
+    return threshold_chart(threshold_curve(run), run)
+
+
+def cascade_caption(*args, **values) -> str:
+    """Whether the cascade tipped, where it stalled, its critical mass and which rank led.
+
+    Positional arguments follow the order of ``CASCADE_DEFAULTS``.
+    """
+    values = {**dict(zip(CASCADE_DEFAULTS, args)), **values}
+    r = _run_for(values)
+    first = int(round(r.rounds["share"].iloc[1] * r.population))
     lead = (
-        f"{population:,} soldiers, mean threshold {r.mean_threshold:.2f}; "
-        f"{first:,} move first (threshold 0). "
+        f"{r.population:,} soldiers ({r.officer_thresholds.size:,} officers), mean threshold "
+        f"{r.mean_threshold:.2f}; {first:,} move in round 1. "
     )
-    if r.tipped:
-        return lead + (
-            f"Tipping point at round {r.tipping_round} with {r.tipping_share:.0%} out; "
-            f"the cascade ends with {r.final_share:.0%} defected."
-        )
-    return lead + f"No tipping point: defection stalls at {r.final_share:.0%}."
+    return lead + cascade_summary(r)
 
 
 def cascade_panel() -> Panel:
-    """Sliders for repression, incentives, exit options, spread and size -> cascade chart."""
+    """Sliders for the levers, spread, information control, the two ranks and size."""
+    d = CASCADE_DEFAULTS
     controls = {
-        "repression": slider(0.5, 0.0, 1.0, 0.05, "Repression (punishment, surveillance)"),
-        "incentives": slider(0.3, 0.0, 1.0, 0.05, "Incentives to defect (rewards, protection)"),
-        "exit_options": slider(0.3, 0.0, 1.0, 0.05, "Exit options (somewhere to go)"),
-        "spread": slider(0.2, 0.0, 0.5, 0.01, "Spread of thresholds (how different soldiers are)"),
-        "population": slider(1000, 10, 5000, 10, "Soldiers in the model", integer=True),
+        "repression": slider(d["repression"], 0.0, 1.0, 0.05,
+                             "Repression (punishment, surveillance)"),
+        "incentives": slider(d["incentives"], 0.0, 1.0, 0.05,
+                             "Incentives to defect (rewards, protection)"),
+        "exit_options": slider(d["exit_options"], 0.0, 1.0, 0.05,
+                               "Exit options (somewhere to go)"),
+        "spread": slider(d["spread"], 0.0, 0.5, 0.01,
+                         "Spread of thresholds (how different soldiers are)"),
+        "information_control": slider(d["information_control"], 0.0, 1.0, 0.05,
+                                      "Information control (defections hidden from soldiers)"),
+        "officer_shift": slider(d["officer_shift"], -0.3, 0.3, 0.05,
+                                "Officers' thresholds minus the others' (below 0: bolder)"),
+        "officer_weight": slider(d["officer_weight"], 1.0, 20.0, 1.0,
+                                 "Weight of an officer's defection (in soldiers)"),
+        "population": slider(d["population"], 100, 5000, 100, "Soldiers in the model",
+                             integer=True),
     }
     return Panel(controls, render=cascade_render, caption=cascade_caption, is_model=True,
-                 title="Defection cascade simulator (threshold model)")
+                 title="Defection cascade simulator (threshold model, two ranks)")
 
 
 def _decade_labels(cases: pd.DataFrame) -> list[str]:

@@ -8,7 +8,7 @@ from functools import lru_cache
 import altair as alt
 import pandas as pd
 
-from defection.charts.economy import KINDS, economy_timeline, spoils_chart
+from defection.charts.economy import CHART_GROUPS, KINDS, economy_timeline, spoils_chart
 from defection.models.spoils import simulate_spoils
 from defection.widgets.controls import month_options as _month_options
 from defection.widgets.controls import month_range, pick_many, slider
@@ -70,26 +70,38 @@ _run = lru_cache(maxsize=64)(simulate_spoils)
 
 def spoils_render(**values) -> alt.HConcatChart:
     """The spoils panel's chart for given slider values (used by the panel and benchmarks)."""
-    return spoils_chart(_run(**values).by_tier)
+    by_tier = _run(**values).by_tier
+    return spoils_chart(by_tier[by_tier["tier"].isin(CHART_GROUPS)])
 
 
 def spoils_caption(**values) -> str:
-    """One sentence on the last period: who is cut out and how much of the reserves is left."""
+    """Sentences on the last period: the pool, the elite's softliners, who else is cut out."""
     run = _run(**values)
     last = run.by_tier[run.by_tier["period"] == run.by_tier["period"].max()]
-    share = dict(zip(last["tier"].astype(str), last["softliner_share"]))
+    share = dict(zip(last["tier"].astype(str), last["excluded_share"]))
+    rent = dict(zip(last["tier"].astype(str), last["rent_index"]))
     totals = run.totals.iloc[-1]
     start = run.totals["reserves_left"].iloc[0]
     left = f"{totals['reserves_left'] / start:.0%} of reserves left" if start > 0 else "no reserves"
+    rules = ""
+    if values.get("capture", 0) or values.get("purge", 0):
+        rules = (
+            f" The sharing rules are broken: the ruling faction gets {rent['ruling faction']:.0f}% "
+            f"of its old share of rents, and {share['outside the faction']:.0%} of the officers "
+            "outside it are cut out."
+        )
     return (
         f"After {int(totals['period'])} periods the pool is {totals['pool']:.0f}% of its pre-coup "
-        f"size and {share['all officers']:.0%} of officers are cut out (senior "
-        f"{share['senior']:.0%}, mid {share['mid']:.0%}, junior {share['junior']:.0%}); {left}."
+        f"size; {left}. Softliners (excluded members of the elite): {share['senior']:.0%} of "
+        f"senior officers. Also cut out: {share['mid']:.0%} of mid-ranking and "
+        f"{share['junior']:.0%} of junior officers ({share['all officers']:.0%} of all "
+        f"officers).{rules}"
     )
 
 
 def spoils_panel() -> Panel:
-    """Sliders for boycott, sanctions, reserves, repression, protection of the top, periods."""
+    """Sliders for the shrinking pool (boycott, sanctions, reserves, repression, shielding)
+    and for the broken rules (capture, purge), plus the number of periods."""
     controls = {
         "boycott": slider(0.4, 0.0, 1.0, 0.05, "Boycott strength", width=_WIDTH),
         "sanctions": slider(0.3, 0.0, 1.0, 0.05, "Sanctions and exits", width=_WIDTH),
@@ -98,6 +110,10 @@ def spoils_panel() -> Panel:
             0.1, 0.0, 0.5, 0.05, "Repression spending (share of pool)", width=_WIDTH
         ),
         "protection": slider(0.8, 0.0, 1.0, 0.1, "How far the top shields itself", width=_WIDTH),
+        "capture": slider(0.0, 0.0, 1.0, 0.1, "Rule break: ruling faction takes more",
+                          width=_WIDTH),
+        "purge": slider(0.0, 0.0, 1.0, 0.05, "Rule break: purge of officers outside it",
+                        width=_WIDTH),
         "periods": slider(12, 4, 24, 1, "Periods (quarters)", integer=True, width=_WIDTH),
     }
     return Panel(
@@ -105,5 +121,5 @@ def spoils_panel() -> Panel:
         spoils_render,
         spoils_caption,
         is_model=True,
-        title="Spoils model: a shrinking pool of rents",
+        title="Spoils model: a shrinking pool and broken sharing rules",
     )

@@ -13,29 +13,69 @@ from defection.widgets.controls import STYLE, month_range, pick_many, slider
 from defection.widgets.core import Panel
 
 
-def calculus_caption(**settings: float) -> str:
-    """The sentence under the calculus chart: overall and per-rank shares."""
+#: The alternative assumptions the panel can set beside the default (label -> profiles).
+ALTERNATIVES: dict[str, dict[str, str] | None] = {
+    "same stake and penalty for every rank": {"stake_profile": "flat",
+                                              "penalty_profile": "flat"},
+    "same stake for every rank": {"stake_profile": "flat", "penalty_profile": "by_rank"},
+    "same penalty for every rank": {"stake_profile": "by_rank", "penalty_profile": "flat"},
+    "none (default assumption only)": None,
+}
+DEFAULT_ALTERNATIVE = next(iter(ALTERNATIVES))
+
+
+def _split(settings: dict) -> tuple[dict, dict | None, str]:
+    settings = dict(settings)
+    label = settings.pop("alternative", DEFAULT_ALTERNATIVE)
+    if label not in ALTERNATIVES:
+        raise ValueError(f"alternative must be one of {list(ALTERNATIVES)}, got {label!r}")
+    return settings, ALTERNATIVES[label], label
+
+
+def calculus_caption(**settings) -> str:
+    """The sentence under the calculus chart: overall and per-rank shares, both assumptions."""
+    settings, profiles, label = _split(settings)
     result = calc.calculus(**settings)
-    parts = "; ".join(
-        f"{r} {s:.0%}" for r, s in zip(result["rank"].astype(str), result["share"], strict=True)
-    )
-    return (
+
+    def parts(run) -> str:
+        return "; ".join(
+            f"{r} {s:.0%}" for r, s in zip(run["rank"].astype(str), run["share"], strict=True)
+        )
+
+    text = (
         f"At these settings about {calc.overall_share(result):.0%} of this imagined unit of "
-        f"{int(result['soldiers'].sum()):,} would defect ({parts})."
+        f"{int(result['soldiers'].sum()):,} would defect ({parts(result)}), if stakes and "
+        "penalties rise with rank as the course assumes."
+    )
+    if profiles is None:
+        return text + (" That senior officers stay follows from this assumption; the "
+                       "sources cannot confirm it.")
+    other = calc.calculus(**settings, **profiles)
+    return text + (
+        f" With the {label}: {calc.overall_share(other):.0%} ({parts(other)}). The gap between "
+        "the two is what the assumption, not the evidence, contributes."
     )
 
 
-def calculus_render(**settings: float):
-    """Run the model and draw the bars (what the panel shows)."""
-    return calculus_bars(calc.calculus(**settings))
+def calculus_render(**settings):
+    """Run the model under both assumptions and draw the bars (what the panel shows)."""
+    settings, profiles, label = _split(settings)
+    result = calc.calculus(**settings)
+    if profiles is None:
+        return calculus_bars(result)
+    other = calc.calculus(**settings, **profiles)
+    return calculus_bars(result, other,
+                         labels=("stakes and penalties rise with rank (course default)", label))
 
 
-def calculus_panel(**overrides: float) -> Panel:
-    """Sliders for the five settings of ``models.calculus`` wired to a bar chart by rank.
+def calculus_panel(**overrides) -> Panel:
+    """Sliders for the five settings of ``models.calculus`` wired to a bar chart by rank,
+    and a choice of the alternative assumption about ranks shown beside the default.
 
-    Keyword arguments set the starting values, e.g. ``calculus_panel(exit_support=0.8)``.
+    Keyword arguments set the starting values, e.g. ``calculus_panel(exit_support=0.8)``
+    or ``calculus_panel(alternative="same stake for every rank")``.
     """
-    start = {**calc.DEFAULTS, **overrides}
+    start = {**calc.DEFAULTS, "alternative": DEFAULT_ALTERNATIVE, **overrides}
     labels = {
         "punishment_risk": "Punishment risk (capture x penalty)",
         "family_risk": "Risk to the family",
@@ -47,6 +87,10 @@ def calculus_panel(**overrides: float) -> Panel:
         name: slider(start[name], 0.0, 1.0, 0.05, label, width="420px")
         for name, label in labels.items()
     }
+    controls["alternative"] = w.Dropdown(
+        options=list(ALTERNATIVES), value=start["alternative"],
+        description="Compare with", style=STYLE, layout=w.Layout(width="420px"),
+    )
     return Panel(
         controls,
         render=calculus_render,

@@ -4,7 +4,13 @@ import ipywidgets as widgets
 import pandas as pd
 import pytest
 
-from defection.charts.economy import economy_timeline, indicator_bars, spoils_chart, value_label
+from defection.charts.economy import (
+    CHART_GROUPS,
+    economy_timeline,
+    indicator_bars,
+    spoils_chart,
+    value_label,
+)
 from defection.models.spoils import simulate_spoils
 from defection.widgets.economy import (
     economy_panel,
@@ -72,13 +78,23 @@ def test_indicator_bars(economy):
 
 def test_spoils_chart_two_panels():
     run = simulate_spoils(periods=6)
-    spec = spoils_chart(run.by_tier).to_dict()
+    spec = spoils_chart(run.by_tier[run.by_tier["tier"].isin(CHART_GROUPS)]).to_dict()
     assert len(spec["hconcat"]) == 2
     assert spec["title"] and spec["description"]
     ys = [p["encoding"]["y"]["field"] for p in spec["hconcat"]]
-    assert ys == ["rent_index", "softliner_share"]
+    assert ys == ["rent_index", "excluded_share"]
+    assert "softliners" in spec["hconcat"][1]["encoding"]["y"]["title"]
     values = next(iter(spec["datasets"].values()))
-    assert len(values) == 7 * 4
+    assert len(values) == 7 * len(CHART_GROUPS)
+    assert "senior (elite)" in {v["tier"] for v in values}
+    assert "senior officers (the elite) are cut out" in spec["description"]
+
+
+def test_spoils_chart_rent_axis_grows_when_the_faction_takes_more():
+    run = simulate_spoils(periods=6, capture=1.0, boycott=0.0, sanctions=0.0)
+    spec = spoils_chart(run.by_tier[run.by_tier["tier"].isin(CHART_GROUPS)]).to_dict()
+    top = spec["hconcat"][0]["encoding"]["y"]["scale"]["domain"][1]
+    assert top > 100
 
 
 def test_filter_and_months(economy):
@@ -106,14 +122,18 @@ def test_economy_panel_redraws(economy):
 def test_spoils_panel_caption_moves_with_sliders():
     panel = spoils_panel()
     assert panel.is_model
+    assert {"capture", "purge"} <= set(panel.controls)
     assert all(not c.continuous_update for c in panel.controls.values())
     low = spoils_caption(**dict(panel.values, boycott=0.0, sanctions=0.0, repression=0.0))
     high = spoils_caption(**dict(panel.values, boycott=1.0, sanctions=1.0, repression=0.5))
-    assert "0% of officers are cut out" in low
+    assert "0% of all officers" in low and "Softliners (excluded members of the elite): 0%" in low
     assert low != high
     panel.controls["boycott"].value = 0.9
     assert panel.redraws == 2
     assert spoils_render(**panel.values).to_dict()["hconcat"]
+    broken = spoils_caption(**dict(panel.values, boycott=0.0, sanctions=0.0, repression=0.0,
+                                   purge=0.5))
+    assert "sharing rules are broken" in broken and "elite): 0%" not in broken
 
 
 def test_economy_panel_starts_at_the_coup(economy):

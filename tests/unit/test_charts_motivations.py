@@ -108,9 +108,31 @@ def test_counts_caption(counts):
     assert "No counts" in wm.counts_caption(counts.iloc[:0])
 
 
+def test_calculus_bars_compare_two_assumptions():
+    flat = calculus(stake_profile="flat", penalty_profile="flat")
+    spec = calculus_bars(calculus(), flat, labels=("default", "flat")).to_dict()
+    assert spec["encoding"]["xOffset"]["field"] == "assumption"
+    assert spec["encoding"]["color"]["scale"]["domain"] == ["default", "flat"]
+    rows = spec["datasets"][spec["data"]["name"]]
+    assert len(rows) == 8 and {r["assumption"] for r in rows} == {"default", "flat"}
+    assert "default: private" in spec["description"] and "flat: private" in spec["description"]
+
+
+def test_calculus_panel_shows_the_alternative_assumption():
+    panel = wm.calculus_panel()
+    assert panel.controls["alternative"].value == wm.DEFAULT_ALTERNATIVE
+    assert "The gap between the two is what the assumption" in panel.caption_text()
+    assert panel.chart().to_dict()["encoding"]["xOffset"]["field"] == "assumption"
+    panel.controls["alternative"].value = "none (default assumption only)"
+    assert "follows from this assumption" in panel.caption_text()
+    assert "xOffset" not in panel.chart().to_dict()["encoding"]
+    with pytest.raises(ValueError, match="alternative must be one of"):
+        wm.calculus_caption(**dict(panel.values, alternative="steeper"))
+
+
 def test_calculus_panel_redraws_and_captions():
     panel = wm.calculus_panel()
-    sliders = list(panel.controls.values())
+    sliders = [c for c in panel.controls.values() if isinstance(c, w.FloatSlider)]
     assert len(sliders) == 5
     assert all(isinstance(s, w.FloatSlider) and not s.continuous_update for s in sliders)
     assert panel.is_model

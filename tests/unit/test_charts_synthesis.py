@@ -62,7 +62,7 @@ def test_chart_rejects_wrong_table():
 def test_render_and_caption_for_every_preset():
     for name, values in PRESETS.items():
         spec = ws.scenario_render(preset=name, **values).to_dict()
-        assert len(spec["data"]["values"]) == 4
+        assert len(spec["data"]["values"]) == len(scenario().indicators) == 5
         caption = ws.scenario_caption(preset=name, **values)
         assert caption.startswith("Split at the top?") and "Caveats:" in caption
         assert caption == ws.scenario_caption(preset=ws.CUSTOM, **values)  # sliders rule

@@ -71,12 +71,12 @@ def plausible_wrong(eco) -> dict:
         "q7": [sorted(set(exits["actor"].astype(str))), ["Kirin Holdings", "Telenor"]],
         "q8": [L._exited(), ["Telenor"], ["Kirin Holdings", "Telenor", "Woodside"]],
         "q9": [
-            float(last.loc[last["tier"] == "junior", "softliner_share"].iloc[0]),
+            float(last.loc[last["tier"] == "junior", "excluded_share"].iloc[0]),
             float(run.totals["softliner_share"].iloc[0]),
             100 * float(run.totals["softliner_share"].iloc[-1]),
-            L._final_share(reserves=4.0),
+            float(run.totals["excluded_share"].iloc[-1]),
         ],
-        "q10": ["b", "c"],
+        "q10": [c for c in "abc" if c != L.q10.expected_value()],
     }
 
 
@@ -106,6 +106,10 @@ def test_own_computations_agree_with_expected(eco):
     assert 0 < share < 1
     bigger = L._final_share(reserves=L.BIGGER_RESERVES)
     assert (bigger < share) == (L.q10.expected_value() == "a")
+    assert (bigger == share) == (L.q10.expected_value() == "c")
+    # the point of q10: money shrinks the excluded pool but cannot undo the purge
+    everyone = L._spoils().totals["excluded_share"].iloc[-1]
+    assert L._spoils(reserves=L.BIGGER_RESERVES).totals["excluded_share"].iloc[-1] < everyone
 
 
 @pytest.mark.parametrize("q", AUTO, ids=H.ids(AUTO))

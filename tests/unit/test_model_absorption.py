@@ -33,12 +33,15 @@ def test_columns_and_length():
 @pytest.mark.parametrize("inflow,speed,cap,fund", SETTINGS)
 def test_conservation_and_bounds(inflow, speed, cap, fund):
     run = absorption(inflow=inflow, vetting_speed=speed, capacity=cap, funding=fund, months=24)
-    held = run["queue"] + run["registered"] + run["cumulative_lost"]
-    np.testing.assert_allclose(held, run["cumulative_inflow"], rtol=1e-9, atol=1e-6)
-    # Flow accounting month by month: the queue changes by inflow - vetted - gave_up.
+    everyone = (run["queue"] + run["registered"] + run["held"] + run["cumulative_released"]
+                + run["cumulative_exchanged"] + run["cumulative_lost"])
+    np.testing.assert_allclose(everyone, run["cumulative_inflow"], rtol=1e-9, atol=1e-6)
+    # Flow accounting month by month: the queue changes by what enters it (inflow less
+    # those released, exchanged or taken prisoner) - vetted - gave_up.
     prev_queue = run["queue"].shift(fill_value=0.0)
+    entering = run["inflow"] - run["released"] - run["exchanged"] - run["taken_prisoner"]
     np.testing.assert_allclose(
-        run["queue"], prev_queue + run["inflow"] - run["vetted"] - run["gave_up"], atol=1e-6
+        run["queue"], prev_queue + entering - run["vetted"] - run["gave_up"], atol=1e-6
     )
     numeric = run.drop(columns="month")
     assert (numeric >= -1e-9).all().all()
@@ -100,7 +103,7 @@ def test_direction_is_strict_somewhere():
 
 def test_hand_computed_first_month():
     run = absorption(inflow=1000, vetting_speed=0.5, capacity=300, funding=100, give_up=0.1,
-                     drift=0.05, months=1)
+                     drift=0.05, months=1, release=0, exchange=0, hold=0)
     row = run.iloc[0]
     assert row["vetted"] == pytest.approx(300)  # min(0.5 * 1000, 300)
     assert row["gave_up"] == pytest.approx(70)  # 10 % of the 700 still waiting
@@ -138,9 +141,57 @@ def test_rejects_bad_inputs(kw):
 def test_summary():
     s = summary(absorption(inflow=1000, months=10))
     assert s["surrendered"] == pytest.approx(10000)
-    assert s["registered"] + s["waiting"] + s["lost"] == pytest.approx(10000)
+    parts = ("registered", "waiting", "held", "released", "exchanged", "lost")
+    assert sum(s[k] for k in parts) == pytest.approx(10000)
     assert 0 < s["share_lost"] < 1
+    assert s["share_kept"] == pytest.approx((s["registered"] + s["waiting"]) / 10000)
     assert summary(absorption(inflow=0, months=3))["share_lost"] == 0.0
+    assert summary(absorption(inflow=0, months=3))["share_kept"] == 1.0
+
+
+# --------------------------------------------------------------- release, exchange, hold
+
+
+def test_hand_computed_outflows_at_arrival():
+    run = absorption(inflow=1000, vetting_speed=0.5, capacity=300, funding=100, give_up=0.1,
+                     drift=0.05, months=1, release=0.1, exchange=0.05, hold=0.15)
+    row = run.iloc[0]
+    assert (row["released"], row["exchanged"], row["taken_prisoner"]) == pytest.approx(
+        (100, 50, 150))
+    assert row["held"] == pytest.approx(150)
+    assert row["vetted"] == pytest.approx(300)  # min(0.5 * 700, 300)
+    assert row["gave_up"] == pytest.approx(40)  # 10 % of the 400 still waiting
+    assert row["queue"] == pytest.approx(360)
+
+
+@pytest.mark.parametrize("lever", ["release", "exchange", "hold"])
+def test_outflows_never_raise_losses_but_shrink_what_is_kept(lever):
+    for inflow, speed, cap, fund in SETTINGS[::7]:
+        previous = None
+        for value in (0.0, 0.1, 0.3, 0.5):
+            kw = dict(inflow=inflow, vetting_speed=speed, capacity=cap, funding=fund,
+                      release=0.0, exchange=0.0, hold=0.0)
+            s = summary(absorption(**{**kw, lever: value}))
+            if previous is not None:
+                assert s["lost"] <= previous["lost"] + 1e-6
+                assert s["share_kept"] <= previous["share_kept"] + 1e-9
+            previous = s
+
+
+def test_lost_is_no_longer_the_only_way_out():
+    s = summary(absorption(inflow=[1000] * 6 + [0] * 18, vetting_speed=1.0, capacity=5000,
+                           funding=50000))
+    # with ample capacity and funding nobody is lost, yet not everyone is kept
+    assert s["lost"] == pytest.approx(0.0, abs=1e-6)
+    assert s["share_kept"] == pytest.approx(1 - 0.10 - 0.05 - 0.15)
+    assert s["held"] == pytest.approx(900) and s["released"] == pytest.approx(600)
+
+
+def test_outflow_shares_cannot_pass_one():
+    with pytest.raises(ValueError, match="release \\+ exchange \\+ hold"):
+        absorption(release=0.5, exchange=0.4, hold=0.2)
+    with pytest.raises(ValueError, match="hold is a share"):
+        absorption(hold=1.2)
 
 
 def test_direction_guarantee_needs_its_assumption():

@@ -81,8 +81,10 @@ def test_unit_is_not_mutable_through_results():
 def test_senior_stake_makes_defection_less_likely_at_defaults():
     s = calc.calculus().set_index(calc.calculus()["rank"].astype(str))["share"]
     assert s["senior officer"] < s["junior officer"] < s["sergeant"] < s["private"]
-    # the economic stake is what holds seniors back: remove it and the gap shrinks
-    no_stake = calc.calculus(stake_scale=0).set_index(calc.calculus()["rank"].astype(str))["share"]
+    # the assumed stake and penalty gradients are what hold seniors back: remove the stake
+    # and flatten the penalty, and the gap between privates and seniors shrinks
+    no_stake = calc.calculus(stake_scale=0, penalty_profile="flat")
+    no_stake = no_stake.set_index(no_stake["rank"].astype(str))["share"]
     assert no_stake["senior officer"] > 5 * s["senior officer"]
     assert (s["private"] - s["senior officer"]) > (no_stake["private"] - no_stake["senior officer"])
 
@@ -117,3 +119,61 @@ def test_overall_share_is_weighted_mean():
     expected = (res["share"] * res["soldiers"]).sum() / res["soldiers"].sum()
     assert calc.overall_share(res) == pytest.approx(expected)
     assert 0 < calc.overall_share(res) < 0.5
+
+
+# --------------------------------------------------------------- rank-dependent parameters
+
+
+def test_penalty_and_stake_grow_with_rank_by_default():
+    assert (np.diff(calc.PENALTY_BY_RANK) > 0).all() and calc.PENALTY_BY_RANK[0] == 1.0
+    assert (np.diff(calc.STAKE_MEAN) > 0).all()
+
+
+def test_flat_profiles_keep_the_unit_average_and_remove_rank_differences():
+    unit = calc.simulate_unit()
+    rank = unit["rank"].cat.codes.to_numpy()
+    for name, by_rank in (("stake_profile", calc.STAKE_MEAN),
+                          ("penalty_profile", calc.PENALTY_BY_RANK)):
+        factor = calc._profile_factor(name, "flat", by_rank, rank)
+        flat_means = by_rank[rank] * factor
+        assert np.allclose(flat_means, np.dot(calc.RANK_SHARES, by_rank))
+        assert (calc._profile_factor(name, "by_rank", by_rank, rank) == 1).all()
+
+
+@pytest.mark.parametrize("profile", ["stake_profile", "penalty_profile"])
+def test_graded_profiles_hold_senior_officers_back(profile):
+    graded = calc.calculus().set_index("rank")["share"]
+    flat = calc.calculus(**{profile: "flat"}).set_index("rank")["share"]
+    assert flat["senior officer"] > graded["senior officer"]
+    # the lowest rank carries less than the average stake and penalty, so flattening
+    # (which raises theirs to the average) lowers privates' defection
+    assert flat["private"] < graded["private"]
+
+
+def test_senior_officers_staying_is_an_assumption_not_a_result():
+    graded = calc.calculus().set_index("rank")["share"]
+    flat = calc.calculus(stake_profile="flat", penalty_profile="flat").set_index("rank")["share"]
+    # under the default, senior officers defect at well under a tenth of the privates' rate
+    assert graded["senior officer"] < 0.1 * graded["private"]
+    # with the same stake and penalty for every rank the gap shrinks to grievance and
+    # family exposure alone: senior officers defect at over a third of the privates' rate
+    assert flat["senior officer"] > 0.3 * flat["private"]
+
+
+@pytest.mark.parametrize("name", list(calc.DEFAULTS))
+def test_direction_holds_under_the_flat_assumption_too(name):
+    sign = {"punishment_risk": -1, "family_risk": -1, "regime_survival": -1,
+            "exit_support": 1, "moral_cost": 1}[name]
+    shares = [
+        calc.overall_share(calc.calculus(**{name: v}, stake_profile="flat",
+                                         penalty_profile="flat"))
+        for v in np.linspace(0, 1, 6)
+    ]
+    assert all(sign * (b - a) >= -1e-12 for a, b in zip(shares, shares[1:]))
+
+
+def test_unknown_profile_names_the_choices():
+    with pytest.raises(ValueError, match=r"stake_profile must be one of \['by_rank', 'flat'\]"):
+        calc.calculus(stake_profile="steep")
+    with pytest.raises(ValueError, match="penalty_profile"):
+        calc.defection_probability(penalty_profile=None)

@@ -11,7 +11,8 @@ from defection.models import scenario as sc
 from defection.models import spoils
 
 GRID = (0.0, 0.35, 0.7, 1.0)
-INDICATORS = ["senior_defection", "senior_softliners", "rank_and_file_out", "surrenderers_kept"]
+INDICATORS = ["senior_defection", "senior_softliners", "elite_split", "rank_and_file_out",
+              "surrenderers_kept"]
 
 
 def others(skip):
@@ -31,7 +32,9 @@ def test_indicator_table_shape():
     assert list(res.indicators.columns) == [
         "indicator", "label", "model", "value", "threshold", "met", "caveat"
     ]
-    assert set(res.indicators["model"]) == {"calculus", "spoils", "cascade", "absorption"}
+    assert set(res.indicators["model"]) == {
+        "calculus", "spoils", "spoils + calculus", "cascade", "absorption"
+    }
     assert res.indicators["caveat"].str.len().min() > 20
     assert list(res.ranks["rank"].astype(str)) == list(calc.RANKS)
     assert list(res.links["step"]) == sorted(res.links["step"])
@@ -46,7 +49,8 @@ def test_bounds(values):
     assert np.all((v >= 0) & (v <= 1))
     assert np.all((res.ranks["share"] >= 0) & (res.ranks["share"] <= 1))
     a = res.absorbed
-    assert a["registered"] + a["waiting"] + a["lost"] == pytest.approx(a["surrendered"])
+    parts = ("registered", "waiting", "held", "released", "exchanged", "lost")
+    assert sum(a[k] for k in parts) == pytest.approx(a["surrendered"])
     assert 0.05 <= res.links.loc[0, "value"] <= 0.95  # expected survival
 
 
@@ -106,13 +110,14 @@ def test_deterministic_and_seeded():
 
 def test_spoils_step_matches_the_spoils_model():
     for p in (0.0, 0.6, 1.0):
-        soft, senior_rent, all_rent = sc.spoils_step(p)
+        soft, senior_rent, all_rent, excluded_rent = sc.spoils_step(p)
         run = spoils.simulate_spoils(boycott=p, sanctions=p, periods=sc.SPOILS_PERIODS)
         last = run.by_tier[run.by_tier["period"] == sc.SPOILS_PERIODS].set_index("tier", drop=False)
-        assert soft == pytest.approx(float(last.loc["senior", "softliner_share"]))
+        assert soft == pytest.approx(float(last.loc["senior", "excluded_share"]))
         assert senior_rent == pytest.approx(min(1.0, float(last.loc["senior", "rent_index"]) / 100))
         everyone = float(last.loc["all officers", "rent_index"]) / 100
         assert all_rent == pytest.approx(min(1.0, everyone))
+        assert 0.0 <= excluded_rent <= senior_rent + 1e-12 or soft == 0.0
 
 
 def test_calculus_step_matches_the_calculus_model_when_spoils_are_intact():
@@ -120,28 +125,77 @@ def test_calculus_step_matches_the_calculus_model_when_spoils_are_intact():
     res = sc.scenario(
         economic_pressure=0.0, battlefield_losses=0.3, repression=0.6, incentives=0.3
     )
-    assert sc.spoils_step(0.0)[1:] == (1.0, 1.0)
+    assert sc.spoils_step(0.0)[1:] == (1.0, 1.0, 1.0)
     direct = calc.calculus(0.6, 0.6, 0.3, sc.MORAL_COST, sc.expected_survival(0.3, 0.0))
     np.testing.assert_allclose(res.ranks["share"], direct["share"])
 
 
 def test_cascade_step_starts_from_first_movers():
     # nobody ready and no first movers: nobody out; everyone out at the start: all out
-    assert sc._cascade_from(0.0, 1.0, 2021) == 0.0
-    assert sc._cascade_from(1.0, 1.0, 2021) == 1.0
-    lows = [sc._cascade_from(f, 0.4, 2021) for f in np.linspace(0, 1, 11)]
+    assert sc._cascade_from(0.0, 0.0, 1.0, 2021).final_share == 0.0
+    assert sc._cascade_from(1.0, 1.0, 1.0, 2021).final_share == 1.0
+    grid = np.linspace(0, 1, 11)
+    lows = [sc._cascade_from(f, 0.0, 0.4, 2021).rank_and_file_out for f in grid]
     assert np.all(np.diff(lows) >= 0)
-    assert all(out >= f - 1e-9 for out, f in zip(lows, np.linspace(0, 1, 11)))
+    assert all(out >= f - 1e-9 for out, f in zip(lows, grid))
+    tops = [sc._cascade_from(0.0, f, 0.45, 2021).final_share for f in grid]
+    assert np.all(np.diff(tops) >= 0)
 
 
-def test_split_needs_both_senior_indicators():
+def test_the_chain_can_tip_from_the_top_or_from_the_bottom():
+    # officers leaving (an elite split, say) pull the ranks along ...
+    top = sc._cascade_from(0.02, 0.8, 0.4, 2021)
+    assert top.tipped and top.led_by == "officers"
+    assert not sc._cascade_from(0.02, 0.0, 0.4, 2021).tipped
+    # ... and mass desertion can pull officers along
+    bottom = sc._cascade_from(0.3, 0.0, 0.38, 2021)
+    assert bottom.tipped and bottom.officers_out > 0.5
+    assert bottom.led_by in ("rank and file", "both")
+    # and scenarios report which way their cascade ran
+    # (junior officers leave first when the regime looks safe; privates when it does not)
+    assert sc.scenario(0.3, 0.5, 0.0, 0.6, 0.4).cascade_led_by == "officers"
+    assert sc.scenario(0.3, 0.5, 0.6, 0.3, 0.8).cascade_led_by == "rank and file"
+
+
+def test_elite_split_needs_a_faction_acting_together():
+    assert sc.elite_split_step(0.6, sc.BLOC_THRESHOLD) == 0.6
+    assert sc.elite_split_step(0.6, sc.BLOC_THRESHOLD - 0.01) == 0.0
+    assert sc.elite_split_step(0.0, 0.9) == 0.0
+
+
+def test_split_at_top_is_the_elite_split_not_individual_exits():
     res = sc.scenario(**sc.PRESETS["Everything at once (hypothetical)"])
-    assert res.split_at_top
-    strict = sc.scenario(**sc.PRESETS["Everything at once (hypothetical)"], senior_threshold=0.99)
+    met = dict(zip(res.indicators["indicator"], res.indicators["met"]))
+    assert res.split_at_top and met["elite_split"]
+    # here fewer seniors would leave one by one than the 25 % mark: a split without it
+    assert not met["senior_defection"]
+    strict = sc.scenario(**sc.PRESETS["Everything at once (hypothetical)"],
+                         softliner_threshold=0.99)
     assert not strict.split_at_top and "NO" in strict.verdict
-    collapse = sc.scenario(**sc.PRESETS["Economic collapse"])
-    met = dict(zip(collapse.indicators["indicator"], collapse.indicators["met"]))
-    assert collapse.split_at_top == (met["senior_defection"] and met["senior_softliners"])
+    for name, values in sc.PRESETS.items():
+        r = sc.scenario(**values)
+        assert r.split_at_top == (r.value("elite_split") >= r.thresholds["elite_split"]), name
+        assert r.value("elite_split") in (0.0, r.value("senior_softliners"))
+
+
+def test_many_individual_exits_do_not_make_a_split():
+    # generous incentives, shrunken spoils but no faction cut out: seniors leave one by one
+    for x in (0.8, 1.0):
+        r = sc.scenario(incentives=x, economic_pressure=0.0, battlefield_losses=1.0,
+                        repression=0.0, absorption=1.0)
+        assert r.value("senior_softliners") == 0.0
+        assert not r.split_at_top
+    r = sc.scenario(incentives=1.0, economic_pressure=0.0, battlefield_losses=1.0,
+                    repression=0.0, absorption=1.0)
+    assert r.value("senior_defection") >= sc.SENIOR_THRESHOLD
+    assert "one by one" in r.verdict
+
+
+def test_more_economic_pressure_never_shrinks_the_elite_split_for_willing_factions():
+    splits = [sc.scenario(**{**sc.PRESETS["Everything at once (hypothetical)"],
+                             "economic_pressure": p}).value("elite_split")
+              for p in (0.9, 0.95, 1.0)]
+    assert all(b >= a for a, b in zip(splits, splits[1:]))
 
 
 def test_presets_valid():

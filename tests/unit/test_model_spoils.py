@@ -3,14 +3,23 @@
 import numpy as np
 import pytest
 
-from defection.models.spoils import TIERS, allocate, officer_population, pool_path, simulate_spoils
+from defection.models.spoils import (
+    FACTION_SHARE,
+    TIERS,
+    allocate,
+    claims,
+    officer_population,
+    pool_path,
+    purged,
+    simulate_spoils,
+)
 
 PERIODS = 10
 
 
 def shares(run, tier="all officers"):
     df = run.by_tier[run.by_tier["tier"] == tier]
-    return df["softliner_share"].to_numpy()
+    return df["excluded_share"].to_numpy()
 
 
 def settings():
@@ -39,7 +48,7 @@ def test_bounds():
     for kw in settings():
         run = simulate_spoils(periods=PERIODS, **kw)
         bt = run.by_tier
-        assert bt["softliner_share"].between(0, 1).all()
+        assert bt["excluded_share"].between(0, 1).all()
         assert bt["rent_index"].between(-1e-9, 100 + 1e-9).all()
         t = run.totals
         assert (t["pool"] >= 0).all() and (t["pool"] <= 100 + 1e-9).all()
@@ -122,3 +131,99 @@ def test_pool_path_draws_down_reserves():
     assert path["reserves_left"].iloc[-1] < path["reserves_left"].iloc[1]
     assert (np.diff(path["pool"].iloc[1:]) <= 1e-9).all()
     assert path["pool"].iloc[-1] < 100
+
+
+# --------------------------------------------------------------- broken sharing rules
+
+
+def rule_settings():
+    rng = np.random.default_rng(19)
+    for kw in settings():
+        yield dict(kw, capture=float(rng.uniform(0, 1)), purge=float(rng.uniform(0, 1)))
+
+
+def test_bounds_with_broken_rules_and_rents_still_add_up():
+    for kw in rule_settings():
+        run = simulate_spoils(periods=PERIODS, **kw)
+        assert run.by_tier["excluded_share"].between(0, 1).all()
+        assert (run.by_tier["rent_index"] >= -1e-9).all()
+        assert run.totals["softliner_share"].between(0, 1).all()
+        assert shares(run)[0] == 0.0, "period 0 keeps the old rules"
+        # the faction's capture moves rents around, it does not create any
+        pop = officer_population(400, 2021)
+        pools = run.totals["pool"].to_numpy()
+        rents = allocate(pools, pop, kw["protection"], claims(pop, kw["capture"]), kw["capture"])
+        assert rents.sum(axis=1) == pytest.approx(pools)
+
+
+def test_faction_is_half_of_every_tier():
+    pop = officer_population(400, seed=5)
+    share = pop.groupby("tier", observed=True)["in_faction"].mean()
+    assert np.allclose(share.to_numpy(), FACTION_SHARE, atol=0.01)
+    ties = pop.groupby(["tier", "in_faction"], observed=True)["tie"].min().unstack()
+    outside_max = pop[~pop["in_faction"]].groupby("tier", observed=True)["tie"].max()
+    assert (ties[True] >= outside_max).all(), "the faction holds each tier's strongest ties"
+
+
+@pytest.mark.parametrize("lever", ["capture", "purge"])
+def test_rule_breaks_never_shrink_exclusion_outside_the_faction(lever):
+    for kw in rule_settings():
+        previous = None
+        for value in np.linspace(0, 1, 6):
+            run = simulate_spoils(periods=PERIODS, **dict(kw, **{lever: value}))
+            s = shares(run, "outside the faction")
+            if previous is not None:
+                assert (s >= previous - 1e-12).all(), (lever, kw)
+            previous = s
+
+
+def test_a_purge_never_cuts_out_a_faction_member():
+    for kw in rule_settings():
+        previous = None
+        for value in np.linspace(0, 1, 6):
+            s = shares(simulate_spoils(periods=PERIODS, **dict(kw, purge=value)), "ruling faction")
+            if previous is not None:
+                assert (s <= previous + 1e-12).all(), "the winners only gain from a purge"
+            previous = s
+
+
+def test_broken_rules_exclude_the_elite_even_with_a_full_pool():
+    calm = dict(boycott=0.0, sanctions=0.0, repression=0.0, reserves=0.0, periods=PERIODS)
+    assert simulate_spoils(**calm).totals["softliner_share"].max() == 0.0
+    purge = simulate_spoils(**calm, purge=0.5)
+    grab = simulate_spoils(**calm, capture=1.0)
+    assert (purge.totals["pool"] == 100).all()
+    assert purge.totals["softliner_share"].iloc[-1] > 0
+    assert grab.totals["softliner_share"].iloc[-1] > 0
+    # the faction takes more than it used to: its rents pass 100 % of its old share
+    last = grab.by_tier[grab.by_tier["period"] == PERIODS]
+    rent = dict(zip(last["tier"].astype(str), last["rent_index"]))
+    assert rent["ruling faction"] > 100 > rent["outside the faction"]
+
+
+def test_reserves_cannot_buy_back_the_purged():
+    kw = dict(boycott=0.3, sanctions=0.2, repression=0.1, protection=0.8, periods=12, purge=0.4)
+    poor, rich = simulate_spoils(reserves=1.0, **kw), simulate_spoils(reserves=4.0, **kw)
+    assert rich.totals["excluded_share"].iloc[-1] < poor.totals["excluded_share"].iloc[-1]
+    assert rich.totals["softliner_share"].iloc[-1] == poor.totals["softliner_share"].iloc[-1] > 0
+
+
+def test_purged_are_outsiders_and_grow_with_the_purge():
+    pop = officer_population(400, seed=2021)
+    assert not purged(pop, 0.0).any()
+    assert (purged(pop, 1.0) == ~pop["in_faction"].to_numpy()).all()
+    small, big = purged(pop, 0.2), purged(pop, 0.6)
+    assert (big >= small).all() and big.sum() > small.sum()
+
+
+def test_softliners_are_the_elite_cut_out():
+    run = simulate_spoils(boycott=1.0, sanctions=1.0, reserves=0.0, protection=0.0, purge=0.3)
+    senior = run.by_tier[run.by_tier["tier"] == "senior"]["excluded_share"].to_numpy()
+    assert np.allclose(run.totals["softliner_share"].to_numpy(), senior)
+
+
+@pytest.mark.parametrize("bad", [dict(capture=1.5), dict(purge=-0.1), dict(capture=float("nan"))])
+def test_rule_break_inputs_must_be_shares(bad):
+    name = next(iter(bad))
+    with pytest.raises(ValueError, match=f"{name} must be between 0 and 1"):
+        simulate_spoils(**bad)
