@@ -17,10 +17,11 @@ def cases() -> dict[str, Callable[[], object]]:
     labels = explorer.controls["decades"].options
 
     def cascade_update():
-        # largest population and a slow cascade (many rounds, tipping point marked)
-        return cascade.render(
-            repression=0.4, incentives=0.3, exit_options=0.3, spread=0.2, population=5000
-        ).to_dict()
+        # largest population, two ranks, information control on: the most work per redraw
+        return cascade.render(**{
+            **cascade.values, "repression": 0.5, "spread": 0.2, "population": 5000,
+            "information_control": 0.5, "officer_shift": -0.15, "officer_weight": 20.0,
+        }).to_dict()
 
     def explorer_update():
         # every case selected: the most bars and the longest tooltips

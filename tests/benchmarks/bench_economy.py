@@ -19,7 +19,8 @@ def _spoils_update() -> None:
     # A fresh protection value each call so no cache can hide the model's cost.
     protection = 0.5 + (next(_counter) % 50) / 100
     run = simulate_spoils(
-        boycott=1.0, sanctions=1.0, reserves=4.0, repression=0.5, protection=protection, periods=24
+        boycott=1.0, sanctions=1.0, reserves=4.0, repression=0.5, protection=protection, periods=24,
+        capture=1.0, purge=1.0,
     )
     spoils_chart(run.by_tier).to_dict()
 

@@ -14,10 +14,15 @@ from defection.widgets.motivations import filter_counts
 
 
 def _calculus_update() -> dict:
-    # every setting away from its default, and a fresh seed so no cached unit is reused
-    result = calculus(0.95, 0.95, 0.95, 0.95, 0.95, seed=_calculus_update.calls)
+    # every setting away from its default, drawn beside the flat alternative (two runs)
+    from defection.widgets.motivations import calculus_render
+
     _calculus_update.calls += 1
-    return calculus_bars(result).to_dict()
+    return calculus_render(
+        punishment_risk=0.95 - (_calculus_update.calls % 50) / 1000, family_risk=0.95,
+        exit_support=0.95, moral_cost=0.95, regime_survival=0.95,
+        alternative="same stake and penalty for every rank",
+    ).to_dict()
 
 
 _calculus_update.calls = 10_000
