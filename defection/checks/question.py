@@ -177,13 +177,24 @@ class Question:
         return self._mistake_cache
 
     def _mistake_message(self, answer: Any) -> str:
+        """The message of the predicted mistake the answer matches; "" if none.
+
+        Two predicted wrong numbers can both lie within the answer's tolerance (a share
+        and a last-month count can both be near 0): then the nearer one names the slip.
+        """
+        matches: list[tuple[Any, str]] = []
         for value, message in self._mistake_values():
             try:
                 if self._compare(answer, value)[0]:
-                    return message
+                    matches.append((value, message))
             except Exception:
                 continue
-        return ""
+        if not matches:
+            return ""
+        try:
+            return min(matches, key=lambda vm: abs(float(answer) - float(vm[0])))[1]
+        except (TypeError, ValueError):
+            return matches[0][1]
 
     def _result(self, status: str, message: str) -> CheckResult:
         earned = self.points if status == CORRECT else 0.0

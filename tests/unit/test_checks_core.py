@@ -367,3 +367,12 @@ def test_set_feedback_names_the_students_own_extra_items_only():
     assert "Philippines" not in message
     joined = q.check(["Egypt; Philippines"]).message
     assert "Philippines" not in joined and "should not be there" in joined
+
+
+def test_the_nearest_predicted_mistake_names_the_slip_when_two_match():
+    q = NumberQuestion(
+        "qx", variable="x", prompt="How many people were lost", expected=1548.0, decimals=0,
+        mistakes=[(0.258, "That is a share."), (0.002, "That is the last month only.")],
+    )
+    assert "last month only" in q.check(0.002).message
+    assert "a share" in q.check(0.26).message
