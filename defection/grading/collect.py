@@ -44,7 +44,7 @@ _MOODLE_FILE = re.compile(
 _MOODLE_DIR = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?:file|onlinetext)_?$")
 _BLACKBOARD = re.compile(
     r"^(?P<assignment>.+)_(?P<user>[^_]+)_attempt_"
-    r"(?P<when>\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2})(?:_(?P<file>.+))?$"
+    r"(?P<when>\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2})(?:_(?P<file>.+)|\.txt)?$"
 )
 
 
@@ -80,9 +80,7 @@ def parse_name(rel: PurePosixPath) -> Submission | None:
     m = _BLACKBOARD.match(name)
     if m:
         if not m["file"]:
-            return None if name.lower().endswith(".txt") else Submission(
-                Path(), m["user"], name, "blackboard", m["user"]
-            )
+            return None  # the attempt's receipt: metadata, not work
         when = datetime.strptime(m["when"], "%Y-%m-%d-%H-%M-%S")
         return Submission(Path(), m["user"], m["file"], "blackboard", m["user"], when)
     m = _CANVAS.match(name)
