@@ -121,7 +121,11 @@ def wrap(
     for path in keep:
         if any(path == c or c in path.parents for c in covered):
             cmd += ["--ro-bind", str(path), str(path)]
-    cmd += ["--bind", str(workdir), str(workdir), "--chdir", str(workdir),
-            "--setenv", "HOME", str(workdir), "--setenv", "TMPDIR", str(workdir / "tmp"),
-            "--"]  # fmt: skip
+    cmd += ["--bind", str(workdir), str(workdir)]
+    # The empty stand-ins become read-only too, so a write outside the submission's own
+    # folder fails loudly (and is noted in its row) instead of vanishing into a tmpfs.
+    for folder in covered:
+        cmd += ["--remount-ro", str(folder)]
+    cmd += ["--chdir", str(workdir), "--setenv", "HOME", str(workdir),
+            "--setenv", "TMPDIR", str(workdir / "tmp"), "--"]  # fmt: skip
     return cmd + list(argv)
