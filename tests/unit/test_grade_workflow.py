@@ -275,3 +275,23 @@ def test_cli_merge_and_bad_input_messages(tmp_path, capsys):
     assert "--due: cannot read 'whenever'" in capsys.readouterr().err
     assert main([str(subs), "--out", str(tmp_path / "g.csv"), "--roster", str(tmp_path / "r.csv")]) == 2
     assert "roster" in capsys.readouterr().err
+
+
+def test_grading_benchmark_builds_a_mixed_canvas_class(tmp_path):
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "grading.py"
+    spec = importlib.util.spec_from_file_location("bench_grading_under_test", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    bench.build_class(tmp_path / "c", 7)
+    names = sorted(p.name for p in (tmp_path / "c").iterdir())
+    assert len(names) == 7 and all(parse_name(PurePosixPath(n)).lms == "canvas" for n in names)
+    sources = ["\n".join(c.source for c in nbformat.read(tmp_path / "c" / n, 4).cells) for n in names]
+    assert sum("while True" in s for s in sources) == 1 and sum("x = (1," in s for s in sources) == 1
+    with bench.PeakMemory(every=0.01) as mem:
+        bytearray(10_000_000)
+        import time
+
+        time.sleep(0.05)
+    assert mem.peak > 10_000_000
