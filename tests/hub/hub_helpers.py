@@ -4,7 +4,7 @@ Why: universities run courses on JupyterHub and hand material out with nbgitpull
 links. This starts the real thing from PyPI (JupyterHub, with configurable-http-proxy
 from npm), with the dummy authenticator and the simple local spawner (every user's home
 is a folder under a temporary directory), and serves a bare clone of this repository
-over plain ("dumb") HTTP, as any static web server can. :data:`HUB_CONFIG` is the
+with ``git daemon``. :data:`HUB_CONFIG` is the
 configuration INSTRUCTORS.md quotes; :func:`pull_link` builds the nbgitpuller link.
 
 Everything is stopped by :meth:`Hub.stop` (the hub, its proxy and every user's server
@@ -119,28 +119,37 @@ def _wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None) -
 
 
 class GitServer:
-    """This repository's committed HEAD as ``<url>/breaking-ranks.git``, branch ``main``."""
+    """This repository's committed HEAD as ``git://127.0.0.1:<port>/breaking-ranks.git``,
+    branch ``main``, served by ``git daemon`` (nbgitpuller makes shallow clones, which
+    git's "dumb" HTTP cannot serve; a course would use GitHub or GitLab over HTTPS)."""
 
     def __init__(self) -> None:
         self.tmp = Path(tempfile.mkdtemp(prefix="hub-git-"))
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/{COURSE_DIR}.git"
+        self.url = f"git://127.0.0.1:{self.port}/{COURSE_DIR}.git"
         self.proc: subprocess.Popen | None = None
 
-    def start(self) -> GitServer:
+    def start(self, timeout: float = 20) -> GitServer:
         bare = self.tmp / f"{COURSE_DIR}.git"
         git = ["git", "-c", "init.defaultBranch=main"]
         subprocess.run([*git, "init", "--quiet", "--bare", str(bare)], check=True)
         subprocess.run(["git", "-C", str(REPO_ROOT), "push", "--quiet", str(bare),
                         "HEAD:refs/heads/main"], check=True)  # fmt: skip
-        subprocess.run(["git", "-C", str(bare), "update-server-info"], check=True)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(self.port),
-             "--directory", str(self.tmp)],
+            ["git", "daemon", "--reuseaddr", "--export-all", f"--base-path={self.tmp}",
+             "--listen=127.0.0.1", f"--port={self.port}", str(self.tmp)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
-        _wait_http(f"http://127.0.0.1:{self.port}/", 20, self.proc)
-        return self
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            probe = subprocess.run(["git", "ls-remote", self.url], capture_output=True)
+            if probe.returncode == 0:
+                return self
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"git daemon did not serve {self.url}")
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

@@ -92,6 +92,16 @@ def _run_to_the_end(page, path: str) -> list[str]:
     return problems
 
 
+def _wait_for_pull(page) -> None:
+    """Until Lab opens; fail at once, with nbgitpuller's message, if the pull fails."""
+    page.wait_for_function(
+        "() => !!window.jupyterapp || /error/i.test(document.body ? document.body.innerText : '')",
+        timeout=OPEN_TIMEOUT * 1000, polling=500,
+    )  # fmt: skip
+    if not page.evaluate("() => !!window.jupyterapp"):
+        raise AssertionError("nbgitpuller failed: " + page.inner_text("body")[-600:])
+
+
 @pytest.fixture(scope="module")
 def sessions(hub, served_course, browser):
     """Each student logs in through the link, gets the course, runs both notebooks."""
@@ -107,6 +117,7 @@ def sessions(hub, served_course, browser):
             page.fill("#username_input", user)
             page.fill("#password_input", h.password)
             page.click("#login_submit")
+            _wait_for_pull(page)
             problems += _run_to_the_end(page, f"{hh.COURSE_DIR}/{NOTEBOOKS[0]}")
             page.goto(f"{h.url}/user/{user}/lab/tree/{hh.COURSE_DIR}/{NOTEBOOKS[1]}?reset",
                       timeout=OPEN_TIMEOUT * 1000)  # fmt: skip
