@@ -61,6 +61,8 @@ def hub(tools):
     finally:
         state["killed"] = hub.stop()
         hub.cleanup()
+    # After the tests: the hub must have stopped every user's server and the proxy itself.
+    assert state["killed"] == [], f"processes outlived the hub and were killed: {state['killed']}"
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +97,7 @@ def _run_to_the_end(page, path: str) -> list[str]:
 def _wait_for_pull(page) -> None:
     """Until Lab opens; fail at once, with nbgitpuller's message, if the pull fails."""
     page.wait_for_function(
-        "() => !!window.jupyterapp || /error/i.test(document.body ? document.body.innerText : '')",
+        "() => !!window.jupyterapp || !!document.querySelector('#container-error:not(.hidden)')",
         timeout=OPEN_TIMEOUT * 1000, polling=500,
     )  # fmt: skip
     if not page.evaluate("() => !!window.jupyterapp"):
