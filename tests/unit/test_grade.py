@@ -13,7 +13,7 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_code_cell
 
 from defection.checks import FrameQuestion, NumberQuestion, QuestionSet, load_questions
 from defection.grade import (
