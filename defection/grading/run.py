@@ -182,9 +182,10 @@ def run_notebook(nb: Any, variables: list[str], settings: Settings) -> tuple[dic
             argv = sandboxing.wrap(argv, workdir=work, course=REPO, readable=readable,
                                    hidden=settings.hidden)  # fmt: skip
         hard_limit = settings.timeout + reserve + 60
+        errors = open(work / "worker.err", "wb")  # noqa: SIM115 - closed below
         proc = subprocess.Popen(
             argv, cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, start_new_session=True,
+            stderr=errors, start_new_session=True,
         )  # fmt: skip
         killed = False
         try:
@@ -195,7 +196,10 @@ def run_notebook(nb: Any, variables: list[str], settings: Settings) -> tuple[dic
         try:
             report = json.loads((work / worker.REPORT_FILE).read_text())
         except Exception:
-            report = {"cells": [], "error": "the grader's worker wrote no report"}
+            errors.flush()
+            tail = (work / "worker.err").read_bytes()[-2000:].decode("utf-8", "replace").strip()
+            last = tail.splitlines()[-1][:200] if tail else f"exit status {proc.poll()}"
+            report = {"cells": [], "error": f"the grader's worker wrote no report ({last})"}
         if not settings.sandbox.active:  # inside bwrap the pid namespace ends them all
             _kill_group(report.get("kernel_pgid"))
         _kill_group(proc.pid)
@@ -203,6 +207,7 @@ def run_notebook(nb: Any, variables: list[str], settings: Settings) -> tuple[dic
             proc.kill()
             proc.wait()
             report["killed"] = hard_limit
+        errors.close()
         answers = _read_answers(work / ANSWERS_FILE, report)
         return report, answers
     finally:

@@ -110,8 +110,10 @@ def wrap(
         "--die-with-parent", "--new-session", "--hostname", "grader",
     ]  # fmt: skip
     covered = [Path("/tmp"), Path("/var/tmp")]
-    for folder in _existing([home, course, *hidden]):
-        if folder == Path("/"):
+    # Outermost folders first, and none inside another: a tmpfs mounted over a parent
+    # would bury the one inside it.
+    for folder in sorted(_existing([home, course, *hidden]), key=lambda p: len(p.parts)):
+        if folder == Path("/") or any(folder == c or c in folder.parents for c in covered[2:]):
             continue
         cmd += ["--tmpfs", str(folder)]
         covered.append(folder)

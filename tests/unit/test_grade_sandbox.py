@@ -107,7 +107,7 @@ def hostile(tmp_path_factory):
     os.environ["HOME"] = str(home)
     try:
         rows = grade(subs, root / "out" / "gradebook.csv", registry=load_questions("fixture_checks"),
-                     timeout=120, cell_timeout=15, max_memory_mb=1500, jobs=2,
+                     timeout=180, cell_timeout=30, max_memory_mb=1500, jobs=2,
                      extra_path=[FIXTURES], templates=None, progress=messages.append,
                      sandbox="bwrap" if HAVE_BWRAP else "none")  # fmt: skip
     finally:
