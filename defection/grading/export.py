@@ -68,8 +68,12 @@ def moodle_text(rows: Sequence[Row]) -> str:
             if got is None:
                 cells += ["", ""]
                 continue
-            done = sum(1 for s in got.statuses.values() if s == "correct")
-            cells += [got.total, f"{done} question(s) correct of {len(got.statuses)}; "
+            if not got.notebook:
+                cells += [got.total, "no submission received"]
+                continue
+            auto = [q.name for q in got.questions.auto] if got.questions is not None else []
+            done = sum(1 for n in auto if got.statuses.get(n) == "correct")
+            cells += [got.total, f"{done} of {len(auto)} auto-checked question(s) correct; "
                       "see your feedback file"]  # fmt: skip
         table.append(cells)
     return _csv(table)
