@@ -251,6 +251,9 @@ def test_statuses_feedback_lms_files_and_summary(graded_class):
     moodle = read_csv(out / "moodle_import.csv")
     assert list(moodle[0])[:4] == ["ID number", "Email address", "Full name",
                                    "Exercise set 01 (auto-checked)"]  # fmt: skip
+    feedback_col = {r["ID number"]: r["Exercise set 01 (auto-checked) feedback"] for r in moodle}
+    assert feedback_col["s4"] == "no submission received"
+    assert feedback_col["s1"].startswith("5 of 5 auto-checked question(s) correct")
     summary = (out / "summary.md").read_text(encoding="utf-8")
     assert "| 01 | q2 |" in summary and "Sandbox:" in summary and "missing" in summary
     svg = (out / "summary_chart.svg").read_text(encoding="utf-8")
