@@ -312,7 +312,7 @@ def assert_solution_full_marks_exercise_zero(qs, by_student: dict, out: Path) ->
         assert alice.scores.get(w.name) == "recorded"
         assert bob.scores.get(w.name) != "recorded"
     assert out.exists() and (out.parent / "written_answers.md").exists()
-    with open(out, newline="", encoding="utf-8") as fh:
+    with open(out, newline="", encoding="utf-8-sig") as fh:  # a BOM, for Excel
         table = {r["student"]: r for r in csv.DictReader(fh)}
     assert table["alice"]["total"] == table["alice"]["max"]
     assert table["bob"]["total"] == "0"

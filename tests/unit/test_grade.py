@@ -13,7 +13,7 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_code_cell
 
 from defection.checks import FrameQuestion, NumberQuestion, QuestionSet, load_questions
 from defection.grade import (
@@ -31,43 +31,7 @@ FIXTURES = Path(__file__).parent / "grading_fixtures"
 if str(FIXTURES) not in sys.path:
     sys.path.insert(0, str(FIXTURES))
 
-KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-W1_TEXT = "Armies split when officers lose their share of the spoils and fear the future."
-
-
-def notebook(sources: dict[str, str]) -> nbformat.NotebookNode:
-    """The fixture exercise with some cells replaced (keys are cell ids)."""
-    cells = [
-        ("c0", "markdown", "# Fixture lesson 01"),
-        ("c1", "code", "answer_total = ..."),
-        ("c2", "code", "answer_table = ..."),
-        ("c3", "code", "answer_choice = ..."),
-        ("c4", "markdown", "**Your answer (w1):**\n_Write your answer here._"),
-        ("c5", "code", "answer_items = ..."),
-        ("c6", "code", "answer_chart = ..."),
-    ]
-    nb = new_notebook(metadata={"kernelspec": KERNELSPEC, "defection": {"lesson": "01"}})
-    for cid, kind, source in cells:
-        source = sources.get(cid, source)
-        cell = new_code_cell(source) if kind == "code" else new_markdown_cell(source)
-        if cid == "c4":
-            cell.metadata["defection"] = {"answer": "w1"}
-        cell["id"] = cid
-        nb.cells.append(cell)
-    return nb
-
-
-LIGHT_GOOD = {"c1": "answer_total = sum(range(10))", "c3": "answer_choice = 'B'",
-              "c5": "answer_items = {'tunisia', 'Egypt'}"}  # fmt: skip
-FULL_GOOD = {
-    **LIGHT_GOOD,
-    "c2": "import pandas as pd\nanswer_table = pd.DataFrame({'x': [1, 2], "
-    "'when': pd.to_datetime(['2021-02-01', '2023-10-27'])})",
-    "c4": f"**Your answer (w1):**\n{W1_TEXT}",
-    "c6": "import altair as alt\nimport pandas as pd\nanswer_chart = alt.Chart(pd.DataFrame("
-    "{'a': [1, 2], 'b': [3, 4]})).mark_line().encode(x='a:Q', y='b:Q')",
-}
-
+from notebooks import FULL_GOOD, LIGHT_GOOD, W1_TEXT, notebook  # noqa: E402
 
 def build_submissions(folder: Path) -> None:
     folder.mkdir(parents=True)
@@ -130,7 +94,7 @@ def graded(tmp_path_factory):
         templates=root / "exercises",
         progress=messages.append,
     )
-    with open(root / "out" / "gradebook.csv", newline="", encoding="utf-8") as fh:
+    with open(root / "out" / "gradebook.csv", newline="", encoding="utf-8-sig") as fh:
         table = list(csv.DictReader(fh))
     return {
         "rows": rows,
@@ -148,13 +112,14 @@ def scores(row: dict) -> dict:
 @pytest.mark.slow
 def test_gradebook_columns_and_one_row_per_file(graded):
     assert graded["header"] == [
-        "student", "notebook", "lesson", "q1", "q2", "q3", "q4", "q5", "w1", "total", "max", "notes",
+        "student", "student_id", "name", "lms", "lms_id", "notebook", "lesson", "late",
+        "q1", "q2", "q3", "q4", "q5", "w1", "total", "max", "tampering", "notes",
     ]  # fmt: skip
     assert sorted(graded["table"]) == sorted(
         ["alice", "bob", "carol", "dave", "frank", "grace", "heidi", "ivan", "judy", "kim", "leo",
          "oscar"]
     )  # fmt: skip
-    assert all(r["max"] == "6" for r in graded["table"].values() if r["lesson"] == "01")
+    assert all(r["max"] == "6" for r in graded["table"].values() if r["lesson"] == "lesson 01")
 
 
 @pytest.mark.slow
@@ -178,8 +143,12 @@ def test_syntax_error_and_exception_cost_only_their_answers(graded):
     carol, dave = graded["table"]["carol"], graded["table"]["dave"]
     for row in (carol, dave):
         assert (row["q1"], row["q3"], row["q4"], row["total"]) == ("0", "1", "1", "2")
-        assert "q1: variable answer_total missing" in row["notes"]
-    assert "syntax error in cell 2 (answer_total = sum(range(10))" in carol["notes"]
+        assert "renamed/deleted" not in row["notes"]
+    assert "syntax error in cell 2 (answer_total = sum(range(10)), line 1" in carol["notes"]
+    for rows in graded["rows"]:
+        if rows.student in ("carol", "dave"):
+            assert rows.statuses["q1"] == "error" and rows.statuses["q3"] == "correct"
+            assert "cell 2" in rows.feedback["q1"]
     assert "exception in cell 2" in dave["notes"] and "TypeError" in dave["notes"]
 
 
@@ -220,10 +189,10 @@ def test_junk_files_and_dead_kernels_are_rows_with_notes(graded):
 @pytest.mark.slow
 def test_written_answers_file(graded):
     text = graded["written"]
-    assert "## Lesson 01 — w1: Why do armies split?" in text
-    alice = text.index("### alice — 01_fixture.ipynb")
+    assert "## Lesson 01 - w1: Why do armies split?" in text
+    alice = text.index("### alice - 01_fixture.ipynb")
     assert text.index(W1_TEXT) > alice
-    bob = text.index("### bob — 01_fixture.ipynb")
+    bob = text.index("### bob - 01_fixture.ipynb")
     assert text[bob:].split("###")[1].strip().endswith("_(no answer)_")
     assert "Write your answer here" not in text
 
@@ -245,7 +214,8 @@ def test_endless_loop_times_out_and_later_answers_count(tmp_path):
     rows = grade(subs, tmp_path / "gb.csv", registry=load_questions("fixture_checks"),
                  timeout=60, cell_timeout=5, templates=None, progress=lambda m: None)  # fmt: skip
     (row,) = rows
-    assert "timed out after 5s in cell 3 (while True:)" in "; ".join(row.notes)
+    assert "cell 3 (while True:) stopped after 5 s (endless loop?)" in "; ".join(row.notes)
+    assert "renamed/deleted" not in "; ".join(row.notes)
     assert row.scores["q1"] == 2 and row.scores["q3"] == 1 and row.total == 4
 
 
@@ -275,8 +245,8 @@ def test_cli_help_and_junk_only_folder(tmp_path, capsys):
         capture_output=True, text=True,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
-    lines = out.read_text().splitlines()
-    assert lines[0].startswith("student,notebook,lesson,q1")
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("\ufeffstudent,student_id,name,lms,lms_id,notebook,lesson,late,q1")
     assert "malformed JSON" in lines[1] and lines[2].endswith("not a notebook")
     assert "[2/2]" in proc.stderr and (tmp_path / "g" / "written_answers.md").exists()
     assert main([str(subs), "--out", str(subs / "x.csv")]) == 2
@@ -289,7 +259,7 @@ def test_discover_names(tmp_path):
     (tmp_path / "al__01_x.ipynb").write_text("{}")
     (tmp_path / "01_x.ipynb").write_text("{}")
     (tmp_path / ".hidden.ipynb").write_text("{}")
-    found = sorted((s, n) for _, s, n in discover(tmp_path))
+    found = sorted((s.student, s.notebook) for s in discover(tmp_path))
     assert found == [("01_x", "01_x.ipynb"), ("al", "01_x.ipynb"), ("bo", "02_x.ipynb")]
 
 
@@ -298,8 +268,8 @@ def test_execution_notes_for_time_limits():
     report = {"cells": [{"index": 1, "status": "skipped"}, {"index": 2, "status": "skipped"}],
               "killed": 200, "output_bytes": 10}  # fmt: skip
     notes = _execution_notes(nb, report, Settings(timeout=30))
-    assert "2 cell(s) not run: notebook time limit of 30s reached" in notes
-    assert "timed out after 30s (stopped by the grader)" in notes
+    assert "2 cell(s) not run: notebook time limit of 30 s reached" in notes
+    assert "timed out after 30 s (stopped by the grader)" in notes
 
 
 def test_values_survive_the_trip_from_kernel_to_grader(tmp_path):
@@ -332,7 +302,7 @@ def test_values_survive_the_trip_from_kernel_to_grader(tmp_path):
 
 
 def test_oversized_and_unknown_lesson_notebooks(tmp_path, monkeypatch):
-    import defection.grade as grading
+    import defection.grading.recheck as grading
 
     subs = tmp_path / "subs"
     subs.mkdir()
@@ -347,5 +317,29 @@ def test_oversized_and_unknown_lesson_notebooks(tmp_path, monkeypatch):
     rows = {r.student: r for r in grade(subs, tmp_path / "gb.csv", progress=lambda m: None)}
     assert rows["amy"].notes[0].startswith("notebook file too large")
     assert rows["ben"].notes == ["no checks for lesson '07'"]
-    assert rows["cy"].notes == ["cannot tell the lesson (name the file NN_topic.ipynb)"]
+    assert rows["cy"].notes[0].startswith("cannot tell the lesson (no lesson in the notebook")
     assert not any(r.graded for r in rows.values())
+
+
+@pytest.mark.parametrize(
+    "source, line",
+    [("answer_total = sum(range(10)", 1), ("x = 1\nif x\n    y = 2", 2), ("def f(:\n  pass", 1),
+     ("x = [1,\n 2,", 1), ("print('a' 'b' c)", 1)],
+)  # fmt: skip
+def test_syntax_errors_are_found_with_their_line(source, line):
+    from defection.grade import syntax_problem
+
+    got = syntax_problem(source)
+    assert got is not None and got[0] == line, got
+    assert syntax_problem("%time x = 1\n!echo hi\nx = 2") is None
+
+
+def test_python_313_incomplete_input_reads_as_syntax_error():
+    """Python 3.13's kernel reports unclosed brackets as _IncompleteInputError."""
+    from defection.grade import _execution_notes
+
+    nb = notebook({**LIGHT_GOOD, "c1": "answer_total = sum(range(10)"})
+    for ename in ("_IncompleteInputError", "SyntaxError", "IndentationError"):
+        report = {"cells": [{"index": 1, "status": "error", "ename": ename}], "output_bytes": 0}
+        (note,) = _execution_notes(nb, report, Settings())
+        assert note.startswith("syntax error in cell 2") and "line 1" in note, note

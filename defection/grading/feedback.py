@@ -1,0 +1,90 @@
+"""One feedback file per student, to return through the LMS.
+
+Why: students learn from what went wrong, not from a number. Each file lists every
+question's status and the message the course's own check gives for that answer (the same
+words the student saw in the notebook: never the expected value, a hint or the solution),
+what went wrong while running the notebook, the student's written answers quoted with
+space for the instructor's comments, and the totals. File names are safe on every system.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from defection.grading.recheck import Row
+from defection.grading.report import WRITTEN_OUT_OF, atomic_write, fmt
+
+_STATUS_TEXT = {
+    "correct": "correct",
+    "wrong": "not correct yet",
+    "not answered": "not answered",
+    "error": "could not be checked (the cell did not run)",
+    "recorded": "recorded for your instructor",
+    "short": "recorded, but short",
+}
+
+
+def safe_name(text: str) -> str:
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._")
+    return name[:80] or "student"
+
+
+def feedback_md(student_rows: Sequence[Row]) -> str:
+    first = student_rows[0]
+    who = first.name or first.student
+    lines = [f"# Feedback for {who}" + (f" ({first.student_id})" if first.student_id else ""), ""]
+    for row in student_rows:
+        title = f"Exercise set {row.lesson}" if row.lesson else "Submission"
+        lines += [f"## {title}: `{row.notebook}`", ""]
+        if row.late:
+            lines += [f"Submitted {row.late}.", ""]
+        if row.questions is None:
+            lines += ["This file could not be graded: " + "; ".join(row.notes or ["unknown"]) + ".",
+                      ""]  # fmt: skip
+            continue
+        lines += [f"**Auto-checked points: {fmt(row.total)} of {fmt(row.maximum)}.** "
+                  "These come from the course's checks, re-run by your instructor's grader.", ""]
+        lines += ["| question | status | points | feedback |", "|---|---|---|---|"]
+        for q in row.questions.auto:
+            status = row.statuses.get(q.name, "")
+            message = row.feedback.get(q.name, "").replace("|", "/").replace("\n", " ")
+            lines.append(f"| {q.name} | {_STATUS_TEXT.get(status, status)} | "
+                         f"{fmt(row.scores.get(q.name, 0))} of {fmt(q.points)} | {message} |")
+        lines.append("")
+        problems = [n for n in row.notes if not n.startswith("possible tampering")]
+        if problems:
+            lines += ["What happened when your notebook ran:", ""]
+            lines += [f"- {n}" for n in problems]
+            lines.append("")
+        for q in row.questions.written:
+            status = row.statuses.get(q.name, "")
+            words = row.words.get(q.name, 0)
+            lines += [f"### Written answer {q.name}: {q.prompt}".rstrip(": "), ""]
+            lines += [f"Status: {_STATUS_TEXT.get(status, status)}"
+                      + (f" ({words} words)" if words else "") + ".", ""]
+            text = row.written.get(q.name) if row.written else None
+            if text:
+                lines += ["> " + line if line.strip() else ">" for line in text.splitlines()]
+                lines.append("")
+            lines += [f"Score (Rubric A, out of {WRITTEN_OUT_OF}): ____", "",
+                      "Instructor's comments:", "", "", ""]  # fmt: skip
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_all(rows: Sequence[Row], folder: Path) -> list[Path]:
+    """``folder/<student>.md`` for every student; returns the paths written."""
+    groups: dict[str, list[Row]] = {}
+    for row in rows:
+        groups.setdefault(row.key, []).append(row)
+    written, used = [], set()
+    for key, group in sorted(groups.items()):
+        name = safe_name(key)
+        while name.casefold() in used:
+            name += "_"
+        used.add(name.casefold())
+        path = folder / f"{name}.md"
+        atomic_write(path, feedback_md(group))
+        written.append(path)
+    return written

@@ -1,0 +1,186 @@
+"""Run one notebook in its own kernel for the grader (``defection.grading.run``).
+
+The grader starts this file *by path* in a subprocess (``python worker.py job.json``),
+possibly inside the bubblewrap sandbox, so it imports nothing from the ``defection``
+package and starts fast. It executes every code
+cell with nbclient in a fresh kernel of the same Python, with per-cell and per-notebook
+time limits, keeps only error outputs (so memory stays bounded), counts printed bytes,
+and writes ``report.json``: per cell ok / error (name) / timeout / skipped / dead.
+The grader's own final cell in the notebook saves the answers.
+"""
+
+from __future__ import annotations
+
+import sys
+
+# Started by path, Python puts this folder first on sys.path; take it off so that the
+# check modules next to this file can never shadow a real module.
+if __name__ == "__main__":
+    _here = __import__("os").path.dirname(__import__("os").path.abspath(__file__))
+    sys.path[:] = [p for p in sys.path if p and __import__("os").path.abspath(p) != _here]
+
+import json  # noqa: E402
+import os  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+KERNEL_NAME = "defection-grader"
+REPORT_FILE = "report.json"
+JOB_FILE = "job.json"
+
+
+def _limit_memory(mb: int) -> None:
+    """Cap this process's address space; the kernel it starts inherits the limit."""
+    if mb <= 0 or os.name != "posix":
+        return
+    try:
+        import resource
+
+        limit = mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
+def _limit_files(mb: int) -> None:
+    """Cap the size of any one file the kernel writes, so a flood cannot fill the disk."""
+    if mb <= 0 or os.name != "posix":
+        return
+    try:
+        import resource
+
+        limit = mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
+def run(job_path: str) -> int:
+    """Run the notebook described by the job file; write report.json next to it."""
+    # nbformat imports jsonschema, whose optional IRI format checker (rfc3987_syntax)
+    # builds a grammar at import time: seconds per notebook. We never validate IRIs.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    import nbformat
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+    from nbclient import NotebookClient
+    from nbclient.exceptions import DeadKernelError
+
+    job = json.loads(Path(job_path).read_text())
+    _limit_memory(int(job.get("max_memory_mb", 0)))
+    _limit_files(int(job.get("max_file_mb", 0)))
+    work = Path(job["workdir"])
+    report: dict[str, Any] = {"cells": [], "output_bytes": 0, "kernel_pgid": None, "error": None}
+
+    def save() -> None:
+        tmp = work / (REPORT_FILE + ".tmp")
+        tmp.write_text(json.dumps(report))
+        tmp.replace(work / REPORT_FILE)
+
+    kdir = work / "kernels" / KERNEL_NAME
+    kdir.mkdir(parents=True)
+    (kdir / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "Python 3 (grader)",
+                "language": "python",
+            }
+        )
+    )
+    nb = nbformat.read(job["notebook"], as_version=4)
+    cap = int(job["max_output_bytes"])
+
+    class Client(NotebookClient):
+        timed_out = False
+
+        async def _async_handle_timeout(self, timeout, cell=None):  # type: ignore[override]
+            self.timed_out = True
+            return await super()._async_handle_timeout(timeout, cell)
+
+        def output(self, outs, msg, display_id, cell_index):  # type: ignore[override]
+            out = super().output(outs, msg, display_id, cell_index)
+            if out is not None and outs and outs[-1] is out:
+                size = sum(len(str(v)) for v in out.values())
+                report["output_bytes"] += size
+                if out.get("output_type") != "error":
+                    outs.pop()  # keep only errors: memory stays bounded
+                elif size > 100_000:
+                    out["traceback"] = []
+            return out
+
+        def _update_display_id(self, display_id, msg):  # type: ignore[override]
+            return None
+
+    km = AsyncKernelManager(
+        kernel_name=KERNEL_NAME, kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kdir.parent)])
+    )
+    client = Client(
+        nb,
+        km=km,
+        timeout=int(job["cell_timeout"]),
+        allow_errors=True,
+        interrupt_on_timeout=True,
+        error_on_timeout={"ename": "CellTimeoutError", "evalue": "cell timed out", "traceback": []},
+        record_timing=False,
+        startup_timeout=90,
+        iopub_timeout=5,
+        shutdown_kernel="immediate",
+        resources={"metadata": {"path": str(work)}},
+    )
+    try:
+        with client.setup_kernel():
+            prov = getattr(km, "provisioner", None)
+            report["kernel_pgid"] = getattr(prov, "pgid", None) or getattr(
+                getattr(prov, "process", None), "pid", None
+            )
+            save()
+            start = time.monotonic()
+            total = float(job["timeout"])
+            reserve = float(job["reserve"])
+            student_deadline = start + total
+            for index, cell in enumerate(nb.cells):
+                if cell.cell_type != "code" or not cell.source.strip():
+                    continue
+                final = bool(cell.metadata.get("defection", {}).get("grader"))
+                now = time.monotonic()
+                if final:
+                    client.timeout = int(max(reserve, student_deadline - now + reserve))
+                else:
+                    left = student_deadline - now
+                    if left < 1:
+                        report["cells"].append({"index": index, "status": "skipped"})
+                        continue
+                    client.timeout = max(1, int(min(float(job["cell_timeout"]), left)))
+                client.timed_out = False
+                entry: dict[str, Any] = {"index": index, "status": "ok", "final": final}
+                try:
+                    client.execute_cell(cell, index)
+                except DeadKernelError:
+                    entry["status"] = "dead"
+                    report["cells"].append(entry)
+                    save()
+                    break
+                entry["seconds"] = round(time.monotonic() - now, 2)
+                if client.timed_out:
+                    entry["status"] = "timeout"
+                    entry["limit"] = client.timeout
+                else:
+                    for out in cell.get("outputs", []):
+                        if out.get("output_type") == "error":
+                            entry["status"] = "error"
+                            entry["ename"] = str(out.get("ename", "Error"))[:80]
+                            entry["evalue"] = str(out.get("evalue", ""))[:200]
+                            break
+                cell.outputs = []
+                report["cells"].append(entry)
+                save()
+    except Exception as exc:  # kernel failed to start, etc.
+        report["error"] = f"{type(exc).__name__}: {str(exc)[:200]}"
+    save()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run(sys.argv[1]))

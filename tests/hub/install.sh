@@ -1,0 +1,18 @@
+#!/bin/sh
+# System and npm tools the grading sandbox and the JupyterHub test need (run as root in CI):
+#   bubblewrap             - the grader's sandbox (tests/unit/test_grade_sandbox.py)
+#   chromium               - the headless browser the hub test drives (never `playwright install`)
+#   configurable-http-proxy - JupyterHub's proxy, from npm
+#   git                    - nbgitpuller clones the course from a locally served repository
+# Then the Python side: .venv/bin/python -m pip install -r tests/requirements-hub.txt
+set -eu
+export DEBIAN_FRONTEND=noninteractive
+if ! command -v bwrap >/dev/null 2>&1 || [ ! -x /usr/bin/chromium ] || ! command -v git >/dev/null 2>&1; then
+    apt-get update -q
+    apt-get install -y -q bubblewrap chromium git
+fi
+if ! command -v configurable-http-proxy >/dev/null 2>&1; then
+    npm install -g configurable-http-proxy@5.3.0
+fi
+bwrap --version
+configurable-http-proxy --version
