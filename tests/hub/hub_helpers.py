@@ -74,7 +74,7 @@ def missing_tools() -> list[str]:
         import jupyterhub  # noqa: F401
         import nbgitpuller  # noqa: F401
     except ImportError:
-        missing.append("jupyterhub and nbgitpuller (pip install -r tests/requirements-hub.txt)")
+        missing.append("jupyterhub and nbgitpuller (pip install -r tests/requirements.txt)")
     try:
         import playwright  # noqa: F401
     except ImportError:

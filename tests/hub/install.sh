@@ -4,7 +4,7 @@
 #   chromium               - the headless browser the hub test drives (never `playwright install`)
 #   configurable-http-proxy - JupyterHub's proxy, from npm
 #   git                    - nbgitpuller clones the course from a locally served repository
-# Then the Python side: .venv/bin/python -m pip install -r tests/requirements-hub.txt
+# Then the Python side: .venv/bin/python -m pip install -r tests/requirements.txt
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 if ! command -v bwrap >/dev/null 2>&1 || [ ! -x /usr/bin/chromium ] || ! command -v git >/dev/null 2>&1; then

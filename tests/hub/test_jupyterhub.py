@@ -3,7 +3,7 @@ their own copy of the course, and run lesson 00 and exercise set 01 to the end i
 headless chromium.
 
 Run it alone:  .venv/bin/python -m pytest -n 0 tests/hub -v
-Needs: pip install -r tests/requirements-hub.txt, and tests/hub/install.sh (bubblewrap,
+Needs: pip install -r tests/requirements.txt, and tests/hub/install.sh (bubblewrap,
 chromium, git, configurable-http-proxy). Outside CI a missing tool skips the test with
 what to install; in CI (CI=true) it is a failure, so a silent skip cannot hide a break.
 Nothing is left running: the hub stops every user's server, and the test checks it.
