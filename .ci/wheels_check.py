@@ -106,13 +106,19 @@ TARGETS = {
 
 
 def marker_environment(python: str, target: Target) -> dict[str, str]:
-    """PEP 508 marker values of CPython ``python`` (e.g. "3.15") on ``target``."""
+    """PEP 508 marker values of CPython ``python`` ("3.15", or "3.11.2" for a patch) on ``target``.
+
+    "3.11" means 3.11.0, as it does to pip's ``--python-version``: the strictest reading, so a
+    pin that needs a later patch release (Requires-Python >=3.11.5) is reported.
+    """
+    parts = python.split(".")
+    full = python if len(parts) == 3 else f"{parts[0]}.{parts[1]}.0"
     return {
         "implementation_name": "cpython",
-        "implementation_version": f"{python}.0",
+        "implementation_version": full,
         "platform_python_implementation": "CPython",
-        "python_version": python,
-        "python_full_version": f"{python}.0",
+        "python_version": f"{parts[0]}.{parts[1]}",
+        "python_full_version": full,
         **target.markers,
     }
 
@@ -171,17 +177,26 @@ def pip_command(python: str, target: Target, requirements: Path, workdir: Path,
 
 
 def missing_pin(stderr: str) -> tuple[str, str] | None:
-    """(pin, newest version pip saw) from pip's "No matching distribution found for X"."""
+    """(pin, why) from pip's "No matching distribution found for X", or None for other errors.
+
+    ``why`` names the Requires-Python that rules the pinned version out, else the newest
+    version that does have a usable wheel, else is empty.
+    """
     found = re.search(r"No matching distribution found for (\S+)", stderr)
     if not found:
         return None
     pin = found.group(1)
-    newest = ""
-    versions = re.search(
-        rf"requirement {re.escape(pin)}\s*\(from versions: ([^)]*)\)", stderr)
+    version = pin.split("==", 1)[1] if "==" in pin else None
+    ignored = re.search(r"require a different python version: (.*)", stderr)
+    if version and ignored:
+        for entry in ignored.group(1).split(";"):
+            got = re.fullmatch(r"\s*(\S+) Requires-Python (.+?)\s*", entry)
+            if got and got.group(1) == version:
+                return pin, f"it requires Python {got.group(2)}"
+    versions = re.search(rf"requirement {re.escape(pin)}\s*\(from versions: ([^)]*)\)", stderr)
     if versions and versions.group(1).strip() not in ("", "none"):
-        newest = versions.group(1).split(",")[-1].strip()
-    return pin, newest
+        return pin, f"newest with one: {versions.group(1).split(',')[-1].strip()}"
+    return pin, ""
 
 
 def pip_environment() -> dict[str, str]:
@@ -231,6 +246,7 @@ def check_pair(python: str, target: Target, lines: list[str], index_url: str,
     start = time.monotonic()
     lines = list(lines)
     missing: list[str] = []
+    seen_pins: list[str] = []
     pinned = {pin_name(line) for line in lines}
     with tempfile.TemporaryDirectory(prefix=f"wheels-{python}-{target.name}-") as tmp:
         work = Path(tmp)
@@ -248,8 +264,14 @@ def check_pair(python: str, target: Target, lines: list[str], index_url: str,
                 note = "; ".join(missing + [f"pip failed: {tail or 'exit ' + str(proc.returncode)}"])
                 return Outcome(python, target.name, "error" if not missing else "no-wheel",
                                note[:600], time.monotonic() - start)
-            pin, newest = gap
-            missing.append(f"no wheel for {pin}" + (f" (newest with one: {newest})" if newest else ""))
+            pin, why = gap
+            if any(pin_name(pin) == pin_name(seen) for seen in seen_pins):
+                break  # still wanted after we dropped it: another pin depends on it
+            seen_pins.append(pin)
+            if why.startswith("it requires Python"):
+                missing.append(f"{pin} {why[3:]}")  # a wheel exists, but not for this Python
+            else:
+                missing.append(f"no wheel for {pin}" + (f" ({why})" if why else ""))
             kept = [line for line in lines if pin_name(line) != pin_name(pin)]
             if len(kept) == len(lines) or len(missing) >= MAX_MISSING:
                 break  # pip's complaint is about a dependency we do not pin: nothing to drop
@@ -282,8 +304,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--results", type=Path,
                         default=Path(os.environ.get("BREAKING_RANKS_WHEELS_RESULTS",
                                                     ROOT / ".ci" / "wheels-results.tsv")))
-    parser.add_argument("--python", action="append", dest="pythons", metavar="X.Y",
-                        help=f"Python to check (repeatable; default {' '.join(PYTHONS)})")
+    parser.add_argument("--python", action="append", dest="pythons", metavar="X.Y[.Z]",
+                        help=f"Python to check (repeatable; default {' '.join(PYTHONS)}; "
+                             "X.Y means X.Y.0)")
     parser.add_argument("--platform", action="append", dest="platforms", choices=sorted(TARGETS),
                         help="platform to check (repeatable; default all)")
     parser.add_argument("--index-url", default=os.environ.get("PIP_INDEX_URL", INDEX_URL))
@@ -294,8 +317,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     args.pythons = args.pythons or list(PYTHONS)
     for python in args.pythons:
-        if not re.fullmatch(r"3\.\d+", python):
-            parser.error(f"--python wants a version like 3.14, got {python!r}")
+        if not re.fullmatch(r"3\.\d+(\.\d+)?", python):
+            parser.error(f"--python wants a version like 3.14 or 3.11.2, got {python!r}")
     args.platforms = args.platforms or list(TARGETS)
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")

@@ -135,7 +135,7 @@ def test_plan_takes_pythons_from_arguments_or_environment():
     assert out.stdout.count(" install: ") == 2 and "python3.13" not in out.stdout
 
 
-@pytest.mark.parametrize("bad", ["3", "3.14; rm -rf /", "python3.14", "3.x"])
+@pytest.mark.parametrize("bad", ["3", "3.14; rm -rf /", "python3.14", "3.x", "3.11.2"])
 def test_bad_python_versions_are_refused_by_name(bad):
     out = matrix("--print-plan", bad)
     assert out.returncode == 2
@@ -283,9 +283,27 @@ def test_missing_pin_reads_pips_message():
         ERROR: Could not find a version that satisfies the requirement numpy==2.4.6 (from versions: 2.3.4, 2.3.5, 2.5.5)
         ERROR: No matching distribution found for numpy==2.4.6
         """)
-    assert wc.missing_pin(stderr) == ("numpy==2.4.6", "2.5.5")
+    assert wc.missing_pin(stderr) == ("numpy==2.4.6", "newest with one: 2.5.5")
     assert wc.missing_pin("ERROR: No matching distribution found for x==1\n") == ("x==1", "")
     assert wc.missing_pin("ERROR: ResolutionImpossible: conflicting pins\n") is None
+
+
+def test_missing_pin_names_the_requires_python_that_rules_a_pin_out():
+    stderr = textwrap.dedent("""\
+        ERROR: Ignored the following versions that require a different python version: 4.0 Requires-Python >=3.11.5; 4.1.2 Requires-Python >=3.11.5
+        ERROR: Could not find a version that satisfies the requirement soupsieve==4.1.2 (from versions: 2.9, 2.10)
+        ERROR: No matching distribution found for soupsieve==4.1.2
+        """)
+    assert wc.missing_pin(stderr) == ("soupsieve==4.1.2", "it requires Python >=3.11.5")
+
+
+def test_a_bare_minor_version_means_its_first_release():
+    target = wc.TARGETS["manylinux_x86_64"]
+    assert wc.marker_environment("3.11", target)["python_full_version"] == "3.11.0"
+    debian12 = wc.marker_environment("3.11.2", target)
+    assert (debian12["python_version"], debian12["python_full_version"]) == ("3.11", "3.11.2")
+    cmd = wc.pip_command("3.11.2", target, Path("r.txt"), Path("."), wc.INDEX_URL, "py")
+    assert cmd[cmd.index("--python-version") + 1] == "3.11.2"
 
 
 # ----------------------------------------------------------------- wheels check: decisions
@@ -320,6 +338,17 @@ def test_check_pair_lists_every_pin_without_a_wheel(tmp_path):
     assert outcome.result == "no-wheel"
     assert outcome.note == ("no wheel for numpy==2.4.6 (newest with one: 2.5.5); "
                             "no wheel for PyYAML==6.0.3 (newest with one: 6.0.4)")
+
+
+def test_check_pair_says_when_a_pin_is_for_a_later_python(tmp_path):
+    script = tmp_path / "fake-python"
+    script.write_text(f"#!{sys.executable}\nimport sys\nsys.stderr.write("
+                      "'ERROR: Ignored the following versions that require a different python version: "
+                      "4.1.2 Requires-Python >=3.11.5\\nERROR: No matching distribution found for soupsieve==4.1.2\\n')\n"
+                      "sys.exit(1)\n")
+    script.chmod(0o755)
+    outcome = wc.check_pair("3.11", wc.TARGETS["win_amd64"], ["soupsieve==4.1.2"], wc.INDEX_URL, str(script))
+    assert (outcome.result, outcome.note) == ("no-wheel", "soupsieve==4.1.2 requires Python >=3.11.5")
 
 
 def test_check_pair_ok_names_unpinned_dependencies(tmp_path):
@@ -360,6 +389,8 @@ def test_main_refuses_bad_input_with_a_clear_message(tmp_path, capsys):
     empty.write_text("# nothing\n-e .\n")
     assert wc.main(["--requirements", str(empty)]) == 2
     assert "has no requirement lines" in capsys.readouterr().err
-    with pytest.raises(SystemExit) as exit_info:
-        wc.main(["--python", "3"])
-    assert exit_info.value.code == 2
+    for bad in ("3", "3.11.x", "4.0"):
+        with pytest.raises(SystemExit) as exit_info:
+            wc.main(["--python", bad])
+        assert exit_info.value.code == 2
+        assert "wants a version like 3.14 or 3.11.2" in capsys.readouterr().err
