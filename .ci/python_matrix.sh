@@ -136,7 +136,13 @@ unmount_all() {  # always called on exit (trap): undo our mounts, deepest first
   [ -z "$left" ] || printf 'python_matrix: still mounted under %s:\n%s\n' "$CHROOT" "$left" >&2
 }
 
-on_signal() { echo "python_matrix: interrupted; unmounting" >&2; unmount_all; exit 130; }
+on_signal() {
+  echo "python_matrix: interrupted; stopping the running step and unmounting" >&2
+  trap - INT TERM HUP
+  stop_step
+  unmount_all
+  exit 130
+}
 
 mount_into() {  # mount the host's /proc, /dev, /dev/pts, /dev/shm, /sys into the chroot
   local src dst
@@ -215,9 +221,12 @@ ensure_user() {
   in_chroot id -u "$USER_NAME" >/dev/null 2>&1 || in_chroot useradd --create-home --shell /bin/bash "$USER_NAME"
 }
 
-as_student() {  # DIR COMMAND: run COMMAND with bash in DIR, as the student, clean environment
+exec_as_student() {  # DIR COMMAND: become COMMAND, run by bash in DIR as the student, clean env
+  # Only ever called in a subshell (run_step): it replaces that subshell with `timeout`, whose
+  # pid run_step records. timeout puts itself in a new process group and, when it times out or
+  # gets TERM, signals that whole group (pip, pytest and its xdist workers).
   local dir=$1 cmd=$2
-  timeout --signal=TERM --kill-after=30 "$STEP_TIMEOUT" \
+  exec timeout --signal=TERM --kill-after=30 "$STEP_TIMEOUT" \
     chroot --userspec="$USER_NAME:$USER_NAME" "$CHROOT" /usr/bin/env -i \
     HOME="/home/$USER_NAME" USER="$USER_NAME" LANG=C.UTF-8 TERM=dumb \
     PATH=/usr/local/bin:/usr/bin:/bin \
@@ -226,6 +235,34 @@ as_student() {  # DIR COMMAND: run COMMAND with bash in DIR, as the student, cle
     ${PIP_INDEX_URL:+PIP_INDEX_URL="$PIP_INDEX_URL"} \
     PYTEST_ADDOPTS="-n $WORKERS" \
     bash -c "cd '$dir' && $cmd"
+}
+
+STEP_DIR=""   # while a step runs: its temp folder (pid of its timeout, its exit status)
+STEP_TEE=""   # ... and the pid of the tee showing its output
+
+run_step() {  # LOG DIR COMMAND: run it as the student, show and log its output; sets STEP_RC
+  # In the background with `wait`, not as a foreground pipeline: bash runs the INT/TERM trap
+  # only once a foreground command ends, so Ctrl-C would wait for the whole test run.
+  local log=$1 dir=$2 cmd=$3
+  STEP_DIR=$(mktemp -d)
+  { exec_as_student "$dir" "$cmd" </dev/null & echo $! >"$STEP_DIR/pid"; wait $!; echo $? >"$STEP_DIR/rc"; } 2>&1 \
+    | tee "$log" &
+  STEP_TEE=$!
+  wait "$STEP_TEE" || true
+  STEP_RC=$(cat "$STEP_DIR/rc" 2>/dev/null || echo 1)
+  rm -rf "$STEP_DIR"
+  STEP_DIR="" STEP_TEE=""
+}
+
+stop_step() {  # TERM the running step's process group (through timeout), wait up to 40 s
+  [ -n "$STEP_DIR" ] || return 0
+  local pid i
+  pid=$(cat "$STEP_DIR/pid" 2>/dev/null || true)
+  [ -z "$pid" ] || kill -TERM "$pid" 2>/dev/null || true
+  for (( i = 0; i < 40; i++ )); do
+    kill -0 "$STEP_TEE" 2>/dev/null || break
+    sleep 1
+  done
 }
 
 copy_tree() {  # VERSION: a clean copy of the working tree at /home/student/py3.X in the chroot
@@ -248,17 +285,17 @@ run_one() {  # VERSION LOG_DIR: install, test, append one TSV row, set LAST_RESU
   say "Python $v: the README's install command"
   echo "+ $install"
   local t0=$SECONDS rc
-  set +e; as_student "$dir" "$install" 2>&1 | tee "$ilog"; rc=${PIPESTATUS[0]}; set -e
+  run_step "$ilog" "$dir" "$install"; rc=$STEP_RC
   is=$(( SECONDS - t0 ))
   if [ "$rc" -eq 0 ]; then
     istatus=ok
     say "Python $v: installed in $is s; the README's test command (PYTEST_ADDOPTS=-n $WORKERS)"
     echo "+ $TEST"
     t0=$SECONDS
-    set +e; as_student "$dir" "$TEST" 2>&1 | tee "$tlog"; rc=${PIPESTATUS[0]}; set -e
+    run_step "$tlog" "$dir" "$TEST"; rc=$STEP_RC
     ts=$(( SECONDS - t0 ))
     read -r passed failed skipped < <(parse_summary "$tlog")
-    if [ "$rc" -eq 0 ]; then result=pass; else note=$(failure_note "$tlog" test); fi
+    if [ "$rc" -eq 0 ]; then result=pass; else note="exit $rc: $(failure_note "$tlog" test)"; fi
     [ "$rc" -eq 124 ] && note="timed out after $STEP_TIMEOUT s; $note"
     say "Python $v: tests exit $rc in $ts s ($passed passed, $failed failed, $skipped skipped)"
   else
