@@ -12,6 +12,7 @@
 #   bash .ci/python_matrix.sh --print-plan [PYTHON...]        # the commands each Python runs
 #   bash .ci/python_matrix.sh --parse-summary FILE            # "passed failed skipped" of a pytest log
 #   bash .ci/python_matrix.sh --substitute 3.14 'COMMAND'      # COMMAND as run for python3.14
+#   bash .ci/python_matrix.sh --failure-note install|test FILE # the TSV note for a failed step's log
 #   bash .ci/python_matrix.sh --help
 #
 # Environment (all optional):
@@ -347,6 +348,9 @@ while [ $# -gt 0 ]; do
     --print-plan) MODE=plan ;;
     --substitute) [ $# -ge 3 ] || die "--substitute needs a version and a command"
       check_version "$2"; for_python "$3" "$2"; exit 0 ;;
+    --failure-note) [ $# -ge 3 ] || die "--failure-note needs install or test and a log file"
+      case $2 in install|test) ;; *) die "--failure-note: the stage is install or test, not '$2'" ;; esac
+      [ -f "$3" ] || die "no such log file: $3"; failure_note "$3" "$2"; echo; exit 0 ;;
     --parse-summary) [ $# -ge 2 ] || die "--parse-summary needs a log file"; [ -f "$2" ] || die "no such log file: $2"; parse_summary "$2"; exit 0 ;;
     --results) [ $# -ge 2 ] || die "--results needs a file"; RESULTS=$(realpath -m "$2"); shift ;;
     --results=*) RESULTS=$(realpath -m "${1#--results=}") ;;

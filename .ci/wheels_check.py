@@ -144,8 +144,12 @@ sys.exit(main(sys.argv[2:]))
 """
 
 
-def student_requirements(text: str) -> list[str]:
-    """The requirement lines of requirements.txt without comments and the local ``-e .``."""
+def student_requirements(text: str, base: Path | None = None) -> list[str]:
+    """The requirement lines of requirements.txt without comments and the local ``-e .``.
+
+    ``-r``/``-c`` lines keep working from a temporary copy: their relative paths are made
+    absolute against ``base`` (the folder of the file read).
+    """
     lines = []
     for raw in text.splitlines():
         line = raw.split(" #", 1)[0].strip()
@@ -153,8 +157,20 @@ def student_requirements(text: str) -> list[str]:
             continue
         if re.fullmatch(r"(-e|--editable)\s+\.(\[.*\])?/?", line) or line in (".", "./"):
             continue  # the course's own package: built from the checkout, not from PyPI
+        include = re.fullmatch(r"(-r|--requirement|-c|--constraint)\s*=?\s*(\S+)", line)
+        if include and base is not None and not Path(include.group(2)).is_absolute():
+            line = f"{include.group(1)} {(base / include.group(2)).resolve()}"
         lines.append(line)
     return lines
+
+
+def requirements_file(template: str, python: str) -> Path:
+    """The requirements file for ``python``: ``template`` with {python} filled in, if it has one.
+
+    One file for every Python is the README's way; a lock per Python
+    (``--requirements 'locks/py{python}.txt'``) is checked the same way.
+    """
+    return Path(template.replace("{python}", python))
 
 
 def pin_name(line: str) -> str:
@@ -300,7 +316,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Check that requirements.txt installs from wheels alone on every supported "
                     "Python and platform (asks PyPI; downloads metadata only).")
-    parser.add_argument("--requirements", type=Path, default=ROOT / "requirements.txt")
+    parser.add_argument("--requirements", default=str(ROOT / "requirements.txt"),
+                        help="requirements file (default: the repository's); {python} in the "
+                             "name is replaced by each Python, for a lock per Python")
     parser.add_argument("--results", type=Path,
                         default=Path(os.environ.get("BREAKING_RANKS_WHEELS_RESULTS",
                                                     ROOT / ".ci" / "wheels-results.tsv")))
@@ -331,22 +349,27 @@ def main(argv: list[str] | None = None) -> int:
         for name in args.platforms:
             print(f"{name}: {' '.join(TARGETS[name].tags)}")
         return 0
-    try:
-        lines = student_requirements(args.requirements.read_text(encoding="utf-8"))
-    except OSError as exc:
-        print(f"wheels_check: cannot read {args.requirements}: {exc.strerror}", file=sys.stderr)
-        return 2
-    if not lines:
-        print(f"wheels_check: {args.requirements} has no requirement lines", file=sys.stderr)
-        return 2
+    per_python: dict[str, list[str]] = {}
+    for python in args.pythons:
+        path = requirements_file(args.requirements, python)
+        try:
+            lines = student_requirements(path.read_text(encoding="utf-8"), path.resolve().parent)
+        except OSError as exc:
+            print(f"wheels_check: cannot read {path}: {exc.strerror}", file=sys.stderr)
+            return 2
+        if not lines:
+            print(f"wheels_check: {path} has no requirement lines", file=sys.stderr)
+            return 2
+        per_python[python] = lines
     pip_python = args.pip_python or tool_pip(
         Path(os.environ.get("BREAKING_RANKS_CACHE", Path.home() / ".cache" / "breaking-ranks")))
     pairs = [(p, TARGETS[t]) for p in args.pythons for t in args.platforms]
-    print(f"== wheels-only resolution of {args.requirements.name} ({len(lines)} pins, without -e .) "
-          f"for {len(pairs)} Python x platform pairs against {args.index_url}", flush=True)
+    sizes = sorted({len(lines) for lines in per_python.values()})
+    print(f"== wheels-only resolution of {args.requirements} ({'/'.join(map(str, sizes))} lines, "
+          f"without -e .) for {len(pairs)} Python x platform pairs against {args.index_url}", flush=True)
     start = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        futures = [pool.submit(check_pair, p, t, lines, args.index_url, pip_python) for p, t in pairs]
+        futures = [pool.submit(check_pair, p, t, per_python[p], args.index_url, pip_python) for p, t in pairs]
         outcomes = []
         for future in futures:
             outcome = future.result()

@@ -94,6 +94,46 @@ def test_parse_summary_names_a_missing_log(tmp_path):
     assert out.returncode == 2 and "no such log file" in out.stderr and "nope.log" in out.stderr
 
 
+def test_failure_note_names_the_package_pip_tried_to_build(tmp_path):
+    log = tmp_path / "install.log"
+    log.write_text(textwrap.dedent("""\
+        Collecting numpy==2.4.6 (from -r requirements.txt (line 62))
+          Downloading numpy-2.4.6.tar.gz (20.7 MB)
+          Preparing metadata (pyproject.toml): finished with status 'error'
+              ../meson.build:1:0: ERROR: Unknown compiler(s): [['cc'], ['gcc']]
+        error: metadata-generation-failed
+
+        \u00d7 Encountered error while generating package metadata.
+        \u2570\u2500> numpy
+        """), encoding="utf-8")
+    out = matrix("--failure-note", "install", str(log))
+    assert out.stdout.strip() == "pip tried to build numpy-2.4.6.tar.gz from source (no wheel for this Python); no compiler"
+
+
+def test_failure_note_lists_the_first_distinct_failures(tmp_path):
+    log = tmp_path / "test.log"
+    log.write_text("\n".join([
+        "FAILED tests/unit/test_grade.py::test_syntax_error - assert 'syntax error' in msg",
+        "ERROR tests/unit/test_charts.py - TypeError: _TypedDictMeta.__new__()",
+        "ERROR tests/unit/test_charts.py - TypeError: _TypedDictMeta.__new__()",
+        "\x1b[31mFAILED\x1b[0m lessons/00_start_here.ipynb::Cell 4",
+        "FAILED lessons/00_start_here.ipynb::Cell 5",
+        "=== 2 failed, 1 error in 3.0s ===",
+    ]) + "\n")
+    note = matrix("--failure-note", "test", str(log)).stdout.strip()
+    assert note.split(";") == [
+        "FAILED tests/unit/test_grade.py::test_syntax_error - assert 'syntax error' in msg",
+        "ERROR tests/unit/test_charts.py - TypeError: _TypedDictMeta.__new__()",
+        "FAILED lessons/00_start_here.ipynb::Cell 4",
+    ]
+    assert "\t" not in note
+
+
+def test_failure_note_refuses_an_unknown_stage(tmp_path):
+    out = matrix("--failure-note", "build", str(tmp_path))
+    assert out.returncode == 2 and "install or test" in out.stderr
+
+
 # ----------------------------------------------------------------- README commands per Python
 
 @pytest.mark.parametrize(
@@ -184,6 +224,28 @@ def test_the_projects_requirements_are_read_whole():
     assert not any(line.startswith("-e") for line in lines)
     names = {wc.pin_name(line) for line in lines}
     assert {"jupyterlab", "pandas", "numpy", "altair"} <= names
+
+
+def test_included_files_are_found_from_a_temporary_copy(tmp_path):
+    lines = wc.student_requirements("-r base.txt\n-c /abs/constraints.txt\n--requirement=extra.txt\n",
+                                    base=tmp_path)
+    assert lines == [f"-r {tmp_path / 'base.txt'}", "-c /abs/constraints.txt",
+                     f"--requirement {tmp_path / 'extra.txt'}"]
+
+
+def test_a_lock_per_python_is_read_per_python(tmp_path, capsys):
+    for python, numpy in (("3.11", "2.4.6"), ("3.15", "2.5.5")):
+        (tmp_path / f"py{python}.txt").write_text(f"numpy=={numpy}\n")
+    fake = _fake_pip(tmp_path, {"numpy==2.4.6": "2.4.6"})
+    results = tmp_path / "w.tsv"
+    code = wc.main(["--requirements", str(tmp_path / "py{python}.txt"), "--pip-python", fake,
+                    "--results", str(results), "--python", "3.11", "--python", "3.15",
+                    "--platform", "manylinux_x86_64"])
+    rows = [line.split("\t")[:3] for line in results.read_text().splitlines()[1:]]
+    assert rows == [["3.11", "manylinux_x86_64", "no-wheel"], ["3.15", "manylinux_x86_64", "ok"]]
+    assert code == 1
+    assert wc.main(["--requirements", str(tmp_path / "py{python}.txt"), "--python", "3.13"]) == 2
+    assert "py3.13.txt" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("line, name", [
