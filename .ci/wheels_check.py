@@ -32,8 +32,10 @@ OS they support, so listing older tags is what the machine itself would do):
 Usage:
   python3 .ci/wheels_check.py [--requirements requirements.txt] [--results FILE]
                               [--python 3.11 ...] [--platform win_amd64 ...] [--jobs 4]
-Writes a TSV (python, platform, result, note); result is ok, no-wheel or error. Exit 1 if
-any pair is not ok (the message names each pin with no wheel), 2 on bad arguments.
+Writes a TSV (python, platform, result, note); result is ok, no-wheel, error, or with
+--require-pins "unpinned" when pip adds a dependency requirements.txt does not pin (e.g.
+pywinpty on Windows). Exit 1 if any pair is not ok (the message names each pin with no
+wheel), 2 on bad arguments.
 Standard library only. The resolving is done by a pinned pip (PIP_PIN below) in a small venv
 cached under $BREAKING_RANKS_CACHE (default ~/.cache/breaking-ranks), made on first use:
 Python 3.11's bundled pip 23.2 downloads whole wheels (it does not read PEP 658 metadata from
@@ -251,14 +253,18 @@ def tool_pip(cache: Path) -> str:
 class Outcome:
     python: str
     platform: str
-    result: str  # ok, no-wheel or error
+    result: str  # ok, no-wheel, unpinned (only with --require-pins) or error
     note: str
     seconds: float = 0.0
 
 
 def check_pair(python: str, target: Target, lines: list[str], index_url: str,
-               pip_python: str) -> Outcome:
-    """Resolve ``lines`` for one pair; on a pin with no wheel, drop it and look for more."""
+               pip_python: str, require_pins: bool = False) -> Outcome:
+    """Resolve ``lines`` for one pair; on a pin with no wheel, drop it and look for more.
+
+    With ``require_pins``, a dependency pip adds that ``lines`` do not pin (a Windows-only
+    pywinpty, say) makes the pair "unpinned" rather than "ok".
+    """
     start = time.monotonic()
     lines = list(lines)
     missing: list[str] = []
@@ -302,7 +308,7 @@ def check_pair(python: str, target: Target, lines: list[str], index_url: str,
     note = f"{len(installs)} wheels"
     if extra:
         note += "; unpinned dependencies: " + ", ".join(extra)
-    return Outcome(python, target.name, "ok", note, seconds)
+    return Outcome(python, target.name, "unpinned" if extra and require_pins else "ok", note, seconds)
 
 
 def write_tsv(path: Path, outcomes: list[Outcome]) -> None:
@@ -331,6 +337,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--pip-python", default=None,
                         help=f"interpreter whose pip does the resolving (default: a cached venv with {PIP_PIN})")
     parser.add_argument("--jobs", type=int, default=4, help="pairs checked at once (default 4)")
+    parser.add_argument("--require-pins", action="store_true",
+                        help="fail a pair when pip adds a dependency that requirements.txt does not pin")
     parser.add_argument("--list-tags", action="store_true", help="print each platform's tags and exit")
     args = parser.parse_args(argv)
     args.pythons = args.pythons or list(PYTHONS)
@@ -369,7 +377,8 @@ def main(argv: list[str] | None = None) -> int:
           f"without -e .) for {len(pairs)} Python x platform pairs against {args.index_url}", flush=True)
     start = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        futures = [pool.submit(check_pair, p, t, per_python[p], args.index_url, pip_python) for p, t in pairs]
+        futures = [pool.submit(check_pair, p, t, per_python[p], args.index_url, pip_python,
+                               args.require_pins) for p, t in pairs]
         outcomes = []
         for future in futures:
             outcome = future.result()

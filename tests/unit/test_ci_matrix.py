@@ -377,7 +377,7 @@ def _fake_pip(tmp_path, missing: dict[str, str], extra_installs=()):
         #!{sys.executable}
         import json, sys
         args = sys.argv[4:]  # after: -c CODE MARKER_ENV
-        reqs = open(args[args.index("-r") + 1]).read().split()
+        reqs = [l.split(";")[0].strip() for l in open(args[args.index("-r") + 1]).read().splitlines() if l.strip()]
         missing = {missing!r}
         for line in reqs:
             if line in missing:
@@ -419,6 +419,13 @@ def test_check_pair_ok_names_unpinned_dependencies(tmp_path):
                             wc.INDEX_URL, fake)
     assert outcome.result == "ok"
     assert outcome.note == "4 wheels; unpinned dependencies: colorama==0.4.6, pywin32==311"
+    strict = wc.check_pair("3.13", wc.TARGETS["win_amd64"], ["altair==5.5.0"], wc.INDEX_URL, fake,
+                           require_pins=True)
+    assert strict.result == "unpinned" and "pywin32==311" in strict.note
+    pinned = wc.check_pair("3.13", wc.TARGETS["win_amd64"], ["altair==5.5.0", "pywin32==311",
+                           "colorama==0.4.6 ; sys_platform == 'win32'"], wc.INDEX_URL,
+                           fake, require_pins=True)
+    assert pinned.result == "ok"
 
 
 def test_check_pair_reports_other_pip_errors(tmp_path):
