@@ -13,6 +13,7 @@
 #   bash .ci/python_matrix.sh --parse-summary FILE            # "passed failed skipped" of a pytest log
 #   bash .ci/python_matrix.sh --substitute 3.14 'COMMAND'      # COMMAND as run for python3.14
 #   bash .ci/python_matrix.sh --failure-note install|test FILE # the TSV note for a failed step's log
+#   bash .ci/python_matrix.sh --list-files                     # what is copied for each Python
 #   bash .ci/python_matrix.sh --help
 #
 # Environment (all optional):
@@ -266,13 +267,24 @@ stop_step() {  # TERM the running step's process group (through timeout), wait u
   done
 }
 
+tree_files() {  # NUL-separated paths of the working tree a fresh clone would have, plus new files
+  # Tracked and untracked-but-not-ignored files (so uncommitted work is tested); never .venv,
+  # .git, caches or earlier results. Without git: everything but those.
+  if git -C "$REPO" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    git -C "$REPO" ls-files -z --cached --others --exclude-standard \
+      | while IFS= read -r -d '' f; do [ -e "$REPO/$f" ] && printf '%s\0' "$f"; done
+  else
+    (cd "$REPO" && find . -mindepth 1 \( -name .venv -o -name .git -o -name __pycache__ -o -name '*.egg-info' \
+       -o -name .pytest_cache -o -name .ipynb_checkpoints -o -path ./.ci/matrix-results\* \) -prune \
+       -o ! -type d -print0)
+  fi
+}
+
 copy_tree() {  # VERSION: a clean copy of the working tree at /home/student/py3.X in the chroot
   local dest="$CHROOT/home/$USER_NAME/py$1"
   rm -rf "$dest"
   mkdir -p "$dest"
-  tar -C "$REPO" --exclude=./.venv --exclude=./.git --exclude=__pycache__ --exclude=.pytest_cache \
-    --exclude=.ipynb_checkpoints --exclude='*.egg-info' --exclude=./build --exclude=./.ci/matrix-results\* \
-    --exclude=./tests/browser/screenshots -cf - . | tar -C "$dest" -xf -
+  tree_files | tar -C "$REPO" --null -T - -cf - | tar -C "$dest" -xf -
   in_chroot chown -R "$USER_NAME:$USER_NAME" "/home/$USER_NAME/py$1"
 }
 
@@ -346,6 +358,7 @@ while [ $# -gt 0 ]; do
   case $1 in
     --help|-h) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     --print-plan) MODE=plan ;;
+    --list-files) tree_files | tr '\0' '\n'; exit 0 ;;
     --substitute) [ $# -ge 3 ] || die "--substitute needs a version and a command"
       check_version "$2"; for_python "$3" "$2"; exit 0 ;;
     --failure-note) [ $# -ge 3 ] || die "--failure-note needs install or test and a log file"

@@ -182,6 +182,18 @@ def test_bad_python_versions_are_refused_by_name(bad):
     assert "not a Python version like 3.14" in out.stderr and bad in out.stderr
 
 
+def test_each_python_gets_the_files_of_a_clean_checkout():
+    files = matrix("--list-files").stdout.splitlines()
+    for needed in ("README.md", "requirements.txt", "pyproject.toml", ".ci/run", "lessons/00_start_here.ipynb"):
+        assert needed in files
+    for path in files:
+        assert not path.startswith((".venv/", ".git/", ".ci/matrix-results")), path
+        assert "__pycache__" not in path and ".egg-info" not in path, path
+    if (ROOT / ".git").exists():
+        tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split("\n")
+        assert {f for f in tracked if f and (ROOT / f).exists()} <= set(files)
+
+
 def test_help_and_unknown_options():
     out = matrix("--help")
     assert out.returncode == 0
