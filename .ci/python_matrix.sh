@@ -14,6 +14,7 @@
 #   bash .ci/python_matrix.sh --substitute 3.14 'COMMAND'      # COMMAND as run for python3.14
 #   bash .ci/python_matrix.sh --failure-note install|test FILE # the TSV note for a failed step's log
 #   bash .ci/python_matrix.sh --list-files                     # what is copied for each Python
+#   bash .ci/python_matrix.sh --table TSV...                   # CI's final table from result files
 #   bash .ci/python_matrix.sh --help
 #
 # Environment (all optional):
@@ -23,12 +24,18 @@
 #   BREAKING_RANKS_WORKERS   pytest-xdist workers, passed as PYTEST_ADDOPTS="-n N" (default 2)
 #   BREAKING_RANKS_TIMEOUT   seconds allowed per install and per test run (default 1800)
 #   BREAKING_RANKS_MIRROR    Debian mirror for debootstrap (default: debootstrap's own)
+#   BREAKING_RANKS_KEEP      set to keep each Python's copy and venv even when it passed
+#                            (a failing one is always kept, in CHROOT/home/student/py3.X)
 #
 # Results TSV, one row per Python after a header:
-#   python  install  install_s  passed  failed  skipped  test_s  result  note
+#   python  install  install_s  passed  failed  skipped  test_s  result  note  [platform]
 # install is ok/failed; passed/failed/skipped come from pytest's last line (failed counts
 # errors too; "-" when tests did not run); result is pass/fail. Exit status is 1 if any
 # Python failed, 2 on a set-up problem (no root, no chroot), after running every Python.
+# --table prints "Python x platform -> installed / tested / result" from any number of these
+# files and of .ci/wheels_check.py's (python platform result note), told apart by header.
+# A row with the optional 10th column (e.g. the host's own run, "linux (host, browser)")
+# shows it as the platform; otherwise "linux (sid chroot)".
 #
 # The real-browser test skips itself when /usr/bin/chromium is missing and CI is not set
 # (tests/browser/browser_helpers.py: chromium_problem). The chroot has no chromium and the
@@ -105,6 +112,23 @@ failure_note() {  # LOGFILE STAGE -> one short line saying why, for the TSV's no
     [ -n "$note" ] || note=$(printf '%s\n' "$text" | grep -E 'Timeout|Killed|Error' | tail -n 1)
   fi
   printf '%s' "${note:-see log}" | tr '\t' ' ' | cut -c1-400
+}
+
+print_table() {  # TSV...: one table over matrix and wheels-check result files
+  local fmt='%-7s %-22s %-11s %-28s %s\n' f
+  printf "$fmt" Python platform installed tested result
+  for f in "$@"; do
+    if [ ! -s "$f" ]; then printf 'python_matrix: no results in %s (step did not run?)\n' "$f"; continue; fi
+    awk -F'\t' -v fmt="$fmt" -v file="$f" '
+      NR == 1 { kind = ($2 == "install") ? "matrix" : ($2 == "platform") ? "wheels" : "?"
+                if (kind == "?") { printf "python_matrix: %s is not a results file\n", file; exit } next }
+      kind == "matrix" {
+        tested = ($4 == "-" || $4 == "") ? "not run" : $4 " passed, " $5 " failed"
+        printf fmt, $1, (NF >= 10 && $10 != "") ? $10 : "linux (sid chroot)", $2, tested, $8 }
+      kind == "wheels" {
+        printf fmt, $1, $2, ($3 == "ok") ? "wheels ok" : "no wheels", "-", ($3 == "ok") ? "pass" : "fail" }
+    ' "$f"
+  done
 }
 
 print_plan() {
@@ -319,6 +343,8 @@ run_one() {  # VERSION LOG_DIR: install, test, append one TSV row, set LAST_RESU
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
     "$v" "$istatus" "$is" "$passed" "$failed" "$skipped" "$ts" "$result" "$note" >>"$RESULTS"
   LAST_RESULT=$result
+  # A passing copy (and its ~650 MB venv) is no use in the cache; a failing one is kept to look into.
+  if [ "$result" = pass ] && [ -z "${BREAKING_RANKS_KEEP:-}" ]; then rm -rf "${CHROOT:?}$dir"; fi
 }
 
 main() {
@@ -359,6 +385,7 @@ while [ $# -gt 0 ]; do
     --help|-h) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     --print-plan) MODE=plan ;;
     --list-files) tree_files | tr '\0' '\n'; exit 0 ;;
+    --table) shift; [ $# -ge 1 ] || die "--table needs result files"; print_table "$@"; exit 0 ;;
     --substitute) [ $# -ge 3 ] || die "--substitute needs a version and a command"
       check_version "$2"; for_python "$3" "$2"; exit 0 ;;
     --failure-note) [ $# -ge 3 ] || die "--failure-note needs install or test and a log file"
