@@ -33,8 +33,6 @@ import argparse
 import datetime as _dt
 import os
 import re
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -52,6 +50,7 @@ from nbconvert import HTMLExporter
 from traitlets import default
 
 from defection.charts.theme import STATIC_ENV
+from defection.pdf import CHROMIUM_NAMES, find_chromium, print_pdf
 from defection.sources import CITATION_GROUP, CITATION_KEY
 
 KERNEL_NAME = "python3"
@@ -59,7 +58,6 @@ SVG_MIME = "image/svg+xml"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 VEGALITE_MIME = re.compile(r"application/vnd\.vegalite\.v(\d+)(\.\d+)*\+json")
 DEFAULT_TIMEOUT = 300  # seconds per cell
-PDF_TIMEOUT = 120  # seconds per page
 
 WIDGET_NOTE = "*(Interactive control: open the notebook in Jupyter to use it.)*"
 
@@ -92,7 +90,6 @@ _TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
 {%- endblock data_svg %}
 """
 
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 
 
 # --------------------------------------------------------------------------- kernel
@@ -392,51 +389,6 @@ def count_svgs(html: str) -> int:
     return len(re.findall(r"<svg\b", html))
 
 
-def find_chromium() -> str | None:
-    """A chromium or chrome executable, or None. ``DEFECTION_CHROMIUM`` overrides the search."""
-    override = os.environ.get("DEFECTION_CHROMIUM")
-    if override:
-        return override if Path(override).exists() or shutil.which(override) else None
-    for name in CHROMIUM_NAMES:
-        found = shutil.which(name)
-        if found:
-            return found
-    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-
-
-def print_pdf(html_path: Path, pdf_path: Path, chromium: str) -> str | None:
-    """Print a page to PDF with headless chromium. Returns None on success, else why not."""
-    html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path).resolve()
-    pdf_path.unlink(missing_ok=True)
-    with tempfile.TemporaryDirectory(prefix="handout-chromium-") as profile:
-        cmd = [
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--no-pdf-header-footer",
-            f"--user-data-dir={profile}",
-            f"--print-to-pdf={pdf_path}",
-            html_path.as_uri(),
-        ]
-        try:
-            proc = subprocess.run(
-                cmd, capture_output=True, text=True, timeout=PDF_TIMEOUT, check=False
-            )
-        except subprocess.TimeoutExpired:
-            return f"chromium did not finish within {PDF_TIMEOUT} s"
-        except OSError as exc:
-            return f"could not start chromium: {exc}"
-    if proc.returncode != 0 or not pdf_path.is_file() or pdf_path.stat().st_size == 0:
-        tail = " | ".join(line for line in proc.stderr.strip().splitlines()[-2:])
-        return f"chromium exited with {proc.returncode}" + (f" ({tail})" if tail else "")
-    return None
-
-
 # --------------------------------------------------------------------------- driver
 
 
@@ -560,6 +512,22 @@ def summary(results: Sequence[HandoutResult], out_dir: Path) -> str:
     return "\n".join(lines)
 
 
+def missing_renderer() -> str | None:
+    """Why static charts cannot be drawn here (vl-convert absent), or None if they can.
+
+    vl-convert (84 MB) is not in a student's install; instructors add it once.
+    """
+    try:
+        import vl_convert  # noqa: F401
+    except ImportError:
+        return (
+            "printable handouts draw charts with vl-convert, which a student's install leaves "
+            "out. Add it once with: .venv/bin/python -m pip install -r tests/requirements.txt "
+            "(or just: .venv/bin/python -m pip install vl-convert-python==1.9.0.post1)"
+        )
+    return None
+
+
 def _default_lessons_dir() -> Path:
     here = Path.cwd() / "lessons"
     return here if here.is_dir() else Path(__file__).resolve().parents[1] / "lessons"
@@ -581,6 +549,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     add("--timeout", type=int, default=DEFAULT_TIMEOUT,
         help=f"seconds allowed per cell (default: {DEFAULT_TIMEOUT})")
     args = parser.parse_args(argv)
+    missing = missing_renderer()
+    if missing:
+        print(f"error: {missing}", file=sys.stderr)
+        return 2
     lessons_dir = args.lessons_dir or _default_lessons_dir()
     try:
         lessons = find_lessons(lessons_dir, args.lessons)

@@ -1,22 +1,26 @@
 """One look for every chart, and one switch that makes charts render with no internet.
 
-Why this renderer: altair 6's default renderer fetches Vega from a CDN and fails
-offline; its ``mimetype`` output is Vega-Lite 6, which JupyterLab 4's built-in renderer
-does not draw; the anywidget ``jupyter`` renderer works offline but costs ~3 s per
-kernel and ~85 MB. So the course pins altair 5.5 and uses the ``mimetype`` renderer:
-JupyterLab (and Notebook 7, VS Code, Binder) draw Vega-Lite 5 themselves, offline, at
-no start-up cost. We ask for SVG so charts are real text a screen reader can reach.
+Why this renderer: altair 6's default renderer fetches Vega from a CDN and fails offline,
+and its ``mimetype`` output is Vega-Lite 6, which JupyterLab 4's built-in renderer does not
+draw. ``setup()`` therefore enables the course's own renderer (``defection.charts.live``):
+every chart becomes a small widget whose pre-built Vega bundle ships inside the package,
+so charts draw offline, as SVG (real text for screen readers), at no start-up cost.
 
 For printable handouts, ``DEFECTION_STATIC_CHARTS=1`` switches to a static SVG
-renderer (vl-convert, bundled, offline), so exported HTML shows every chart as an image.
+renderer (vl-convert, offline), so exported HTML shows every chart as an image.
 """
 
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
-import altair as alt
 import pandas as pd
+
+from defection.charts.after_import import when_imported
+
+if TYPE_CHECKING:
+    import altair as alt
 
 #: Okabe & Ito (2008) colour-blind-safe palette, in the order charts use it.
 PALETTE = [
@@ -42,6 +46,7 @@ CATEGORY_COLORS = {
 }
 
 THEME_NAME = "breaking_ranks"
+RENDERER = "breaking_ranks"
 STATIC_ENV = "DEFECTION_STATIC_CHARTS"
 
 
@@ -69,16 +74,33 @@ def setup() -> None:
 
     >>> import defection
     >>> defection.setup()
+
+    altair itself is configured the moment it is first imported (by a chart builder or by a
+    student's ``import altair``), so this first cell does not pay for altair's import.
     """
+    pd.set_option("display.max_rows", 80)
+    pd.set_option("display.max_colwidth", 120)
+    when_imported("altair", configure_altair)
+
+
+def configure_altair(alt) -> None:
+    """The course theme, the offline renderer and the strict-JSON data transformer."""
     alt.theme.register(THEME_NAME, enable=True)(_theme)
+    alt.renderers.register(RENDERER, _course_renderer)
     if static_mode():
         _ = alt.renderers.enable("svg")
     else:
-        _ = alt.renderers.enable("mimetype", embed_options={"renderer": "svg", "actions": False})
+        _ = alt.renderers.enable(RENDERER)
     # Course tables are small: inline them whole, as strict JSON (see json_safe_values).
+    alt.data_transformers.register("course", json_safe_values)
     _ = alt.data_transformers.enable("course")
-    pd.set_option("display.max_rows", 80)
-    pd.set_option("display.max_colwidth", 120)
+
+
+def _course_renderer(spec: dict, **metadata):
+    # Imported here: defection.charts.live imports altair, which may be what called us.
+    from defection.charts.live import course_renderer
+
+    return course_renderer(spec, **metadata)
 
 
 def _json_safe(value):
@@ -88,18 +110,18 @@ def _json_safe(value):
 def json_safe_values(data, **_options):
     """altair data transformer: inline rows as JSON that Jupyter can always send.
 
-    Under pandas 3, altair 5.5 writes missing text as NaN, which is not valid JSON; the
+    Under pandas 3, altair can write missing text as NaN, which is not valid JSON; the
     front end then never receives the chart and a widget's output hangs. Missing and
     infinite values become null instead. Options such as ``max_rows`` are accepted and
     ignored: course tables are small and always inlined whole.
     """
+    import altair as alt
+
     values = alt.to_values(data)
     if "values" in values:
         values["values"] = [{k: _json_safe(v) for k, v in row.items()} for row in values["values"]]
     return values
 
-
-alt.data_transformers.register("course", json_safe_values)
 
 
 def finish(
@@ -117,6 +139,8 @@ def finish(
     chart leaves the package untitled or undescribed. Axis titles and tooltips are set
     by the builder, which knows what the fields mean.
     """
+    import altair as alt
+
     if not title or not description:
         raise ValueError("every course chart needs a title and a text description")
     props: dict = {

@@ -20,6 +20,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import statistics
 import sys
 import tempfile
 import time
@@ -107,6 +108,34 @@ def screenshots_dir(env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
     value = env.get(SCREENSHOTS_ENV, "").strip()
     return Path(value).expanduser().resolve() if value else DEFAULT_SCREENSHOTS
+
+
+#: Per-notebook redraw timings, written by the browser test beside the screenshots.
+REDRAW_SUFFIX = ".redraw.json"
+
+
+def read_redraw_timings(folder: Path, stems: list[str]) -> list[dict]:
+    """The timing rows the browser test wrote for these notebooks, one row per panel."""
+    rows: list[dict] = []
+    for stem in stems:
+        path = folder / f"{stem}{REDRAW_SUFFIX}"
+        if not path.exists():
+            continue
+        data = json.loads(path.read_text(encoding="utf-8"))
+        rows += [{"notebook": stem, **panel} for panel in data.get("panels", [])]
+    return rows
+
+
+def format_redraw_timings(rows: list[dict]) -> list[str]:
+    """Readable lines, slowest first, then the median over all panels."""
+    lines = [
+        f"{row['median_ms']:7.1f} ms  {row['notebook']} cell {row['cell']}: {row['panel'] or '(untitled)'}"
+        for row in sorted(rows, key=lambda r: -r["median_ms"])
+    ]
+    if rows:
+        overall = statistics.median(r["median_ms"] for r in rows)
+        lines.append(f"{overall:7.1f} ms  median over {len(rows)} panels")
+    return lines
 
 
 def lessons_root(env: Mapping[str, str] | None = None) -> Path:
@@ -373,10 +402,16 @@ JS_REPORT = r"""() => {
         evalue: o.evalue || null,
         text: o.output_type === 'stream' ? String(Array.isArray(o.text) ? o.text.join('') : o.text).slice(0, 2000) : null,
         is_widget: keys.includes(WIDGET),
-        is_chart: keys.some(k => VEGA.test(k)),
+        // A course chart is a widget output (defection.charts.live) holding one chart view.
+        is_chart: keys.some(k => VEGA.test(k)) ||
+                  (!!node && !!node.querySelector('.course-chart') && !node.querySelector('.widget-box')),
         rendered: !!node,
         dom_text: node ? node.innerText.slice(0, 4000) : '',
-        widget_views: node ? node.querySelectorAll('.jupyter-widgets').length : 0,
+        widget_views: node ? node.querySelectorAll('.jupyter-widgets, .course-chart').length : 0,
+        // Every course chart carries its title (drawn as HTML above the SVG).
+        charts_untitled: node ? Array.from(node.querySelectorAll('.course-chart'))
+          .filter(c => c.querySelector('.vega-embed') &&
+                       !(c.querySelector('.course-chart-title-text') || {}).textContent).length : 0,
         charts: embeds.length,
         charts_drawn: embeds.filter(e => {
           const svg = e.querySelector('svg');
@@ -409,6 +444,7 @@ JS_MARK_PANELS = r"""() => {
     cell.outputArea.widgets.forEach((child, i) => {
       const o = outs[i];
       if (!o || !Object.keys(o.data || {}).includes(WIDGET)) return;
+      if (!child.node.querySelector('.widget-box')) return;  // a lone chart, not a panel
       const k = panels.length;
       const handle = child.node.querySelector('.widget-slider .noUi-handle');
       const embeds = Array.from(child.node.querySelectorAll('.vega-embed'));
@@ -431,13 +467,58 @@ JS_MARK_PANELS = r"""() => {
   return panels;
 }"""
 
-#: Has panel k redrawn? A fresh .vega-embed (without the stale mark) holds a drawn SVG.
-JS_PANEL_REDRAWN = r"""(k) => {
+#: Arm the redraw timer for panel k: the clock starts at the key press on its slider (a
+#: capture-phase keydown listener) and stops when any of its charts reports a new draw
+#: (the view bumps its data-draws attribute once the new SVG is in the page).
+JS_ARM_REDRAW = r"""(k) => {
   const p = document.querySelector(`[data-bt-panel="${k}"]`);
-  if (!p) return false;
-  const fresh = Array.from(p.querySelectorAll('.vega-embed:not([data-bt-stale])'));
-  return fresh.length > 0 && fresh.every(e => { const s = e.querySelector('svg'); return !!s && !!s.querySelector('.role-title-text, .role-mark'); });
+  const handle = document.querySelector(`[data-bt-slider="${k}"]`);
+  const total = () => Array.from(p.querySelectorAll('.course-chart'))
+                          .reduce((n, e) => n + Number(e.dataset.draws || 0), 0);
+  const r = {k, before: total(), t0: null, t1: null, mode: null};
+  window.__btRedraw = r;
+  handle.addEventListener('keydown', () => { r.t0 = performance.now(); }, {once: true, capture: true});
+  const obs = new MutationObserver(() => {
+    if (r.t1 === null && total() > r.before) {
+      r.t1 = performance.now();
+      const drawn = Array.from(p.querySelectorAll('.course-chart')).map(e => e.dataset.drawMode);
+      r.mode = drawn.join(',');
+      obs.disconnect();
+    }
+  });
+  obs.observe(p, {attributes: true, subtree: true, attributeFilter: ['data-draws']});
 }"""
+
+#: Has the armed panel redrawn, with a drawn SVG? Then the redraw time in ms, else null.
+JS_REDRAW_MS = r"""() => {
+  const r = window.__btRedraw;
+  if (!r || r.t1 === null || r.t0 === null) return null;
+  const p = document.querySelector(`[data-bt-panel="${r.k}"]`);
+  const ok = Array.from(p.querySelectorAll('.vega-embed')).every(e => {
+    const s = e.querySelector('svg'); return !!s && !!s.querySelector('.role-title-text, .role-mark'); });
+  return ok ? {ms: r.t1 - r.t0, mode: r.mode} : null;
+}"""
+
+
+#: Hover the marks of the first drawn chart until Vega's tooltip shows; returns its text
+#: (or null). Marks are tried in order: points and bars answer anywhere, a line only on it.
+JS_MARK_TARGETS = r"""() => {
+  const svg = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .course-chart .vega-embed svg');
+  if (!svg) return [];
+  svg.scrollIntoView({block: 'center'});
+  // Points, bars and areas first (a tooltip answers anywhere on them), rules last.
+  const order = ['.mark-symbol > path', '.mark-rect > path', '.mark-area > path', '.mark-arc > path',
+                 '.mark-line > path', '.mark-text > text', '.mark-rule > line'];
+  const items = order.flatMap(sel => Array.from(svg.querySelectorAll(sel)))
+    .map(e => e.getBoundingClientRect()).filter(r => r.width > 0 || r.height > 0).slice(0, 60);
+  return items.map(r => ({x: r.x + r.width / 2, y: r.y + r.height / 2}));
+}"""
+
+JS_TOOLTIP_TEXT = r"""() => {
+  const t = document.querySelector('#vg-tooltip-element');
+  return t && t.classList.contains('visible') && t.innerText.trim() ? t.innerText.trim() : null;
+}"""
+
 
 #: Height of the notebook's content, for a screenshot of the whole notebook.
 JS_CONTENT_HEIGHT = r"""() => {
@@ -463,6 +544,7 @@ BROKEN_RENDER_TEXT = (
     "<VegaLite",
     "<Chart object>",
     "Model not found",
+    "This chart could not be drawn",
 )
 
 
@@ -521,6 +603,8 @@ def assess(report: dict) -> tuple[list[str], list[str]]:
                     failures.append(f"{where}: widget output has no rendered widget view")
             if out["is_chart"] and out["charts"] == 0:
                 failures.append(f"{where}: chart output has no .vega-embed")
+            if out.get("charts_untitled"):
+                failures.append(f"{where}: {out['charts_untitled']} chart(s) have no title")
             if out["charts_drawn"] < out["charts"]:
                 failures.append(
                     f"{where}: {out['charts'] - out['charts_drawn']} of {out['charts']} "

@@ -55,5 +55,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_line(
             f"  {len(ran)} notebook(s) ran in the browser; screenshots in {bh.screenshots_dir()}"
         )
+        timings = bh.read_redraw_timings(bh.screenshots_dir(), sorted(rows))
+        if timings:
+            terminalreporter.write_line(
+                "  slider-to-redrawn-chart time per panel (median of key presses; reported, not asserted):"
+            )
+            for line in bh.format_redraw_timings(timings):
+                terminalreporter.write_line(f"    {line}")
     else:
         terminalreporter.write_line("  no notebook ran in the browser (all skipped or errored)")

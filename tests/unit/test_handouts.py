@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from defection import handouts
+from defection import handouts, pdf
 
 REPO = Path(__file__).resolve().parents[2]
 LESSONS = sorted((REPO / "lessons").glob("*.ipynb"))
@@ -103,11 +103,11 @@ def test_synthetic_lesson_becomes_static_page(tmp_path):
     lessons.mkdir()
     write_lesson(lessons / "00_demo.ipynb")
     out = tmp_path / "out"
-    pdf = handouts.find_chromium() is not None
+    want_pdf = pdf.find_chromium() is not None
     lines: list[str] = []
 
     found = handouts.find_lessons(lessons)
-    results = handouts.build_handouts(found, out, pdf=pdf, log=lines.append)
+    results = handouts.build_handouts(found, out, pdf=want_pdf, log=lines.append)
 
     assert [r.lesson for r in results] == ["00_demo.ipynb"]
     result = results[0]
@@ -126,7 +126,7 @@ def test_synthetic_lesson_becomes_static_page(tmp_path):
     assert "<script" not in page.split("</head>")[0]  # no maths here, so no scripts at all
     assert any("00_demo.ipynb" in line and " ok " in line for line in lines)
     assert lines[-1].startswith("Summary: 1 of 1 handouts")
-    if pdf:
+    if want_pdf:
         assert result.pdf is not None and result.pdf.read_bytes()[:5] == b"%PDF-"
 
 
@@ -295,3 +295,19 @@ def test_lesson_title_is_first_heading():
                     "Intro\n\n# Lesson 1: *Regime* cohesion\n## Learning objectives")]
     assert handouts.lesson_title(nb, fallback="x") == "Lesson 1: Regime cohesion"
     assert handouts.lesson_title(nbformat.v4.new_notebook(), fallback="01_x") == "01_x"
+
+
+def test_without_vl_convert_the_command_says_how_to_add_it(monkeypatch, capsys):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_vl_convert(name, *args, **kwargs):
+        if name == "vl_convert":
+            raise ImportError("No module named 'vl_convert'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_vl_convert)
+    assert handouts.main(["01"]) == 2
+    err = capsys.readouterr().err
+    assert "vl-convert" in err and "pip install" in err

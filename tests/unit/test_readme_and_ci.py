@@ -31,18 +31,84 @@ def test_install_command_uses_requirements_and_opens_lesson_00():
     assert (ROOT / "lessons" / "00_start_here.ipynb").exists()
 
 
-def test_requirements_pin_everything_and_install_the_package():
-    lines = [
+SUPPORTED_PYTHONS = ("3.11", "3.12", "3.13", "3.14", "3.15")
+PIN = re.compile(r"(?P<name>[A-Za-z0-9_.\-\[\]]+)==(?P<version>[A-Za-z0-9_.+\-]+)(?:\s*;\s*(?P<marker>.+))?")
+
+
+def requirement_lines(path: Path) -> list[str]:
+    return [
         line.strip()
-        for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith("#")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
     ]
+
+
+def pins(lines: list[str]) -> list[re.Match]:
+    matches = []
+    for line in lines:
+        match = PIN.fullmatch(line)
+        assert match, f"not pinned exactly: {line}"
+        matches.append(match)
+    return matches
+
+
+def test_requirements_pin_everything_and_install_the_package():
+    lines = requirement_lines(ROOT / "requirements.txt")
     assert lines[-1] == "-e ."
-    for line in lines[:-1]:
-        assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[A-Za-z0-9_.+\-]+", line), f"not pinned exactly: {line}"
-    names = {line.split("==")[0].lower() for line in lines[:-1]}
-    for needed in ("jupyterlab", "pandas", "altair", "ipywidgets", "nbval", "pytest", "pytest-xdist", "playwright"):
+    names = {m["name"].lower() for m in pins(lines[:-1])}
+    for needed in ("jupyterlab", "pandas", "altair", "ipywidgets", "anywidget", "numpy"):
         assert needed in names
+    # The student's install carries no test tooling: the test command adds it.
+    for test_only in ("nbval", "pytest", "pytest-xdist", "playwright", "vl-convert-python"):
+        assert test_only not in names, f"{test_only} belongs in tests/requirements.txt"
+
+
+def test_markers_give_every_supported_python_exactly_one_version():
+    from packaging.markers import Marker
+
+    by_name: dict[str, list[re.Match]] = {}
+    for match in pins(requirement_lines(ROOT / "requirements.txt")[:-1]):
+        by_name.setdefault(match["name"].lower(), []).append(match)
+    platforms = {  # what the markers see on each OS the course supports
+        "linux": {"sys_platform": "linux", "os_name": "posix", "platform_system": "Linux"},
+        "macos": {"sys_platform": "darwin", "os_name": "posix", "platform_system": "Darwin"},
+        "windows": {"sys_platform": "win32", "os_name": "nt", "platform_system": "Windows"},
+    }
+    for name, matches in by_name.items():
+        os_only = all(m["marker"] and "python_version" not in m["marker"] for m in matches)
+        for python in SUPPORTED_PYTHONS:
+            for system, env in platforms.items():
+                env = {**env, "python_version": python, "python_full_version": python + ".0"}
+                chosen = [
+                    m["version"] for m in matches if m["marker"] is None or Marker(m["marker"]).evaluate(env)
+                ]
+                if os_only and not chosen:
+                    continue  # e.g. pywinpty: Windows only
+                assert len(chosen) == 1, f"{name} on Python {python}, {system}: {chosen or 'no version'}"
+    assert any(m["marker"] and "win32" in m["marker"] for ms in by_name.values() for m in ms)
+
+
+def test_test_requirements_add_the_test_tools_on_top_of_the_course():
+    lines = requirement_lines(ROOT / "tests" / "requirements.txt")
+    assert lines[0] == "-r ../requirements.txt"
+    names = {m["name"].lower() for m in pins(lines[1:])}
+    assert {"nbval", "pytest", "pytest-xdist", "playwright", "vl-convert-python"} <= names
+    course = {m["name"].lower() for m in pins(requirement_lines(ROOT / "requirements.txt")[:-1])}
+    assert not names & course, f"pinned twice: {sorted(names & course)}"
+
+
+def test_test_command_installs_the_test_tools_then_runs_pytest():
+    test = readme_command("test")
+    assert "pip install" in test and "-r tests/requirements.txt" in test
+    assert test.endswith("-m pytest")
+
+
+def test_supported_range_is_stated_alike_in_readme_and_pyproject():
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'requires-python = ">=3.11"' in pyproject
+    for python in SUPPORTED_PYTHONS:
+        assert f"Programming Language :: Python :: {python}" in pyproject
+    assert "Python 3.11 to 3.15" in README
 
 
 def test_readme_course_map_lists_every_lesson():
