@@ -61,6 +61,7 @@ def readme_commands() -> dict[str, str]:
         ("\x1b[31m=== \x1b[31m\x1b[1m2 failed\x1b[0m, \x1b[32m5 passed\x1b[0m\x1b[31m in 1.20s\x1b[0m\x1b[31m ===\x1b[0m",
          "5 2 0"),
         ("============================ no tests ran in 0.01s =============================", "0 0 0"),
+        ("3 failed, 10 passed, 1 skipped in 4.20s", "10 3 1"),  # pytest -q: no bars
     ],
 )
 def test_parse_summary_reads_pytests_last_line(tmp_path, last_line, expected):
@@ -99,6 +100,8 @@ def test_failure_note_names_the_package_pip_tried_to_build(tmp_path):
     log.write_text(textwrap.dedent("""\
         Collecting numpy==2.4.6 (from -r requirements.txt (line 62))
           Downloading numpy-2.4.6.tar.gz (20.7 MB)
+        Collecting pure-eval==0.2.4
+          Downloading pure_eval-0.2.4.tar.gz (19 kB)
           Preparing metadata (pyproject.toml): finished with status 'error'
               ../meson.build:1:0: ERROR: Unknown compiler(s): [['cc'], ['gcc']]
         error: metadata-generation-failed
