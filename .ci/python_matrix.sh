@@ -307,7 +307,7 @@ tree_files() {  # NUL-separated paths of the working tree a fresh clone would ha
   else
     (cd "$REPO" && find . -mindepth 1 \( -name .venv -o -name .git -o -name __pycache__ -o -name '*.egg-info' \
        -o -name .pytest_cache -o -name .ipynb_checkpoints -o -path ./.ci/matrix-results\* \) -prune \
-       -o ! -type d -print0)
+       -o ! -type d -printf "%P\0")
   fi
 }
 

@@ -13,6 +13,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import stat
 import subprocess
 import sys
@@ -219,6 +220,22 @@ def test_table_joins_matrix_and_wheels_results(tmp_path):
     assert rows[4] == ["3.15", "win_amd64", "no", "wheels", "-", "fail"]
     assert rows[5] == ["3.14", "macosx_arm64", "wheels", "ok", "-", "pass"]
     assert "no results in" in out.stdout and "absent.tsv" in out.stdout
+
+
+def test_without_git_the_copy_still_leaves_out_venv_caches_and_results(tmp_path):
+    (tmp_path / ".ci").mkdir()
+    (tmp_path / ".ci" / "python_matrix.sh").write_text(MATRIX.read_text(encoding="utf-8"), encoding="utf-8")
+    for path in ("README.md", "lessons/01.ipynb", ".venv/bin/python", "lessons/__pycache__/x.pyc",
+                 "pkg.egg-info/PKG-INFO", ".ci/matrix-results.tsv", ".ci/matrix-results-logs/a.log"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text("x")
+    if shutil.which("git") and subprocess.run(["git", "-C", str(tmp_path), "rev-parse"],
+                                              capture_output=True).returncode == 0:
+        pytest.skip("the temporary folder is inside a git checkout")
+    out = subprocess.run(["bash", str(tmp_path / ".ci" / "python_matrix.sh"), "--list-files"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert sorted(out.stdout.split()) == [".ci/python_matrix.sh", "README.md", "lessons/01.ipynb"]
 
 
 def test_help_and_unknown_options():
