@@ -85,12 +85,21 @@ def in_ci(env: Mapping[str, str] | None = None) -> bool:
     return env.get("CI", "").strip().lower() in ("1", "true", "yes")
 
 
+#: Set (to anything but 0) to skip every test that drives a browser, even in CI: the
+#: Python-version matrix runs the suite again for each Python without the browser part.
+SKIP_BROWSER_ENV = "BREAKING_RANKS_SKIP_BROWSER"
+
+
 def chromium_problem(path: str | os.PathLike = CHROMIUM, env: Mapping[str, str] | None = None):
     """What to do when chromium is missing: ``None`` (it is there), or ``(action, message)``.
 
     ``action`` is ``"skip"`` on a student's or instructor's machine and ``"fail"`` in CI,
     where a silently skipped browser test would hide a broken course.
     """
+    environ = os.environ if env is None else env
+    if environ.get(SKIP_BROWSER_ENV, "").strip() not in ("", "0"):
+        return ("skip", f"browser tests skipped on request ({SKIP_BROWSER_ENV} is set): CI runs "
+                        "them once, on the machine's own Python, and not again for each Python")
     p = Path(path)
     if p.is_file() and os.access(p, os.X_OK):
         return None

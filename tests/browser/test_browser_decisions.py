@@ -154,3 +154,10 @@ def test_summary_rows_from_reports():
     assert browser_rows(stats) == {"00_a": "passed", "01_b": "failed", "02_c": "error",
                                    "03_d": "skipped"}
     assert browser_rows({"passed": [R(nodeid=f"{f}[00_a]", when="setup")]}) == {}
+
+
+def test_skip_browser_variable_skips_even_in_ci(tmp_path):
+    env = {"CI": "true", bh.SKIP_BROWSER_ENV: "1"}
+    action, message = bh.chromium_problem(_executable(tmp_path), env=env)
+    assert action == "skip" and bh.SKIP_BROWSER_ENV in message
+    assert bh.chromium_problem(_executable(tmp_path), env={bh.SKIP_BROWSER_ENV: "0"}) is None
