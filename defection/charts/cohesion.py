@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 
 import altair as alt
 import numpy as np
 import pandas as pd
-from altair.utils.schemapi import debug_mode
 
-from defection.charts.theme import PALETTE, finish
+from defection.charts.theme import PALETTE, fast_build, finish
 from defection.comparative import DEFECTION_LEVELS, OUTCOMES
 from defection.models.cascade import CascadeResult
 
 
-def _fast(builder):
-    """Build without altair's per-object validation; ``to_dict()`` still validates the
-    whole spec once, so nothing invalid slips through, but a slider redraw costs less."""
-
-    @functools.wraps(builder)
-    def wrapper(*args, **kwargs):
-        with debug_mode(False):
-            return builder(*args, **kwargs)
-
-    return wrapper
 
 
 #: One colour per outcome for the ruler (blue / orange / grey: no red-green pair).
@@ -85,7 +73,7 @@ def cascade_summary(result: CascadeResult) -> str:
     )
 
 
-@_fast
+@fast_build
 def cascade_chart(result: CascadeResult) -> alt.LayerChart:
     """Defecting share by round for the whole force and each rank, with a note on the end.
 
@@ -165,7 +153,7 @@ def cascade_chart(result: CascadeResult) -> alt.LayerChart:
     )
 
 
-@_fast
+@fast_build
 def threshold_chart(curve: pd.DataFrame, result: CascadeResult | None = None) -> alt.LayerChart:
     """Granovetter's diagram: who is ready to defect at each share already out.
 

@@ -6,25 +6,13 @@ Builders take plain DataFrames (from ``data.load("economy")`` or from
 
 from __future__ import annotations
 
-import functools
 
 import altair as alt
 import pandas as pd
-from altair.utils.schemapi import debug_mode
 
-from defection.charts.theme import finish
+from defection.charts.theme import fast_build, finish
 
 
-def _fast(builder):
-    """Build without altair's per-object validation; ``to_dict()`` still validates the
-    whole spec once, so nothing invalid slips through, but a slider redraw costs less."""
-
-    @functools.wraps(builder)
-    def wrapper(*args, **kwargs):
-        with debug_mode(False):
-            return builder(*args, **kwargs)
-
-    return wrapper
 
 
 #: The kinds of rows in economy.csv, in the order the timeline lists them.
@@ -173,7 +161,7 @@ def indicator_bars(df: pd.DataFrame, indicator: str = "defence_spending") -> alt
     )
 
 
-@_fast
+@fast_build
 def spoils_chart(by_tier: pd.DataFrame) -> alt.HConcatChart:
     """Two panels side by side: rents per officer by tier, and the share cut out.
 

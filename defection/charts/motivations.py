@@ -9,29 +9,19 @@ import altair as alt
 import pandas as pd
 from altair.utils.schemapi import debug_mode
 
-from defection.charts.theme import CATEGORY_COLORS, PALETTE, finish
+from defection.charts.theme import CATEGORY_COLORS, PALETTE, fast_build, finish
 
 #: Extra colour-blind-safe colours (Tol's muted scheme) when there are more claimants
 #: than the course palette has colours; no red/green pairs among them.
 _EXTRA = ["#332288", "#882255", "#44AA99", "#999933", "#AA4499", "#888888"]
 
-def _fast(builder):
-    """Build without altair's per-object validation; ``to_dict()`` still validates the
-    whole spec once, so nothing invalid slips through, but a redraw costs far less."""
-
-    @functools.wraps(builder)
-    def wrapper(*args, **kwargs):
-        with debug_mode(False):
-            return builder(*args, **kwargs)
-
-    return wrapper
 
 
 #: Shapes that tell claimed, registered and estimated counts apart.
 VERIFICATION_SHAPES = {"claimed": "circle", "registered": "square", "estimated": "triangle-up"}
 
 
-@_fast
+@fast_build
 def calculus_bars(
     result: pd.DataFrame,
     alternative: pd.DataFrame | None = None,
@@ -172,7 +162,7 @@ def _count_layers() -> tuple[alt.Chart, alt.Chart]:
     return lines, points
 
 
-@_fast
+@fast_build
 def counts_timeline(
     counts: pd.DataFrame,
     *,

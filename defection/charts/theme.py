@@ -128,6 +128,25 @@ def json_safe_values(data, **_options):
 
 
 
+def fast_build(builder):
+    """Decorator: build a chart without altair's per-object validation.
+
+    ``to_dict()`` (and so every redraw, via ``defection.charts.live.chart_spec``) still
+    validates the whole spec once, so nothing invalid slips through, but a slider redraw
+    of a chart with many layers costs less.
+    """
+    import functools
+
+    @functools.wraps(builder)
+    def wrapper(*args, **kwargs):
+        from altair.utils.schemapi import debug_mode
+
+        with debug_mode(False):
+            return builder(*args, **kwargs)
+
+    return wrapper
+
+
 def finish(
     chart: alt.TopLevelMixin,
     *,

@@ -132,7 +132,7 @@ class Panel:
     def update(self) -> None:
         """Redraw the chart and caption for the current control values."""
         chart = self.chart()
-        self.view.show(chart)
+        self.view.show(chart, validate=self.redraws == 0)
         self.caption_html.value = f"<p>{html.escape(self.caption_text(chart))}</p>"
         self.redraws += 1
 

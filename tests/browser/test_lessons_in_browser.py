@@ -84,6 +84,7 @@ def _move_sliders(page) -> tuple[list[str], int, list[dict]]:
         at_max = panel.get("value") is not None and panel.get("value") == panel.get("max")
         keys = ["ArrowLeft", "ArrowRight"] if at_max else ["ArrowRight", "ArrowLeft"]
         samples: list[float] = []
+        drawing: list[float] = []
         modes: list[str] = []
         for press in range(REDRAW_PRESSES):
             page.evaluate(bh.JS_ARM_REDRAW, panel["k"])
@@ -94,6 +95,7 @@ def _move_sliders(page) -> tuple[list[str], int, list[dict]]:
                 )
                 result = handle_ms.json_value()
                 samples.append(float(result["ms"]))
+                drawing.append(float(result.get("draw_ms") or 0.0))
                 modes.append(str(result["mode"]))
             except Exception:  # noqa: BLE001 - playwright TimeoutError; report, keep going
                 now = handle.get_attribute("aria-valuenow")
@@ -108,19 +110,33 @@ def _move_sliders(page) -> tuple[list[str], int, list[dict]]:
                 "cell": panel["cell"], "panel": panel["title"], "slider": panel.get("label", ""),
                 "presses": len(samples), "median_ms": round(statistics.median(samples), 1),
                 "max_ms": round(max(samples), 1), "modes": sorted(set(modes)),
+                "draw_median_ms": round(statistics.median(drawing), 1),
             })
     return failures, moved, timings
 
 
 def _hover_for_tooltip(page) -> str | None:
-    """Hover the first chart's marks one by one; the tooltip's text, or None if none shows."""
-    for target in page.evaluate(bh.JS_MARK_TARGETS):
-        page.mouse.move(target["x"], target["y"])
-        page.wait_for_timeout(60)
-        text = page.evaluate(bh.JS_TOOLTIP_TEXT)
-        if text:
+    """Hover the first chart's marks one by one; the tooltip's text, or None if none shows.
+
+    JupyterLab may scroll the notebook again by itself after the screenshots resize the
+    window, so the chart is brought into view, and only marks inside the window are hovered,
+    a few times over if the page is still moving.
+    """
+    for _attempt in range(4):
+        if not page.evaluate(bh.JS_SHOW_FIRST_CHART):
+            return None
+        page.wait_for_timeout(500)
+        height = page.viewport_size["height"]
+        targets = [t for t in page.evaluate(bh.JS_MARK_TARGETS) if 0 < t["y"] < height]
+        for target in targets[:25]:
+            page.mouse.move(target["x"] - 1, target["y"] - 1)
+            page.mouse.move(target["x"], target["y"])  # a real move over the mark
+            try:
+                handle = page.wait_for_function(bh.JS_TOOLTIP_TEXT, timeout=600, polling=50)
+            except Exception:  # noqa: BLE001 - playwright TimeoutError: try the next mark
+                continue
             page.mouse.move(0, 0)
-            return text
+            return handle.json_value()
     return None
 
 
