@@ -12,6 +12,7 @@ axis labels and the chart's description are text a screen reader and a browser t
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from typing import Any
 
@@ -25,6 +26,10 @@ EMBED_OPTIONS: dict[str, Any] = {"renderer": "svg", "actions": False}
 
 BUNDLE = "course_chart.bundle.js"
 DATASET_PREFIX = "course_data_"
+INLINE_PREFIX = "course_inline_"
+#: Top-level params whose name starts with this are pushed into the drawn chart as Vega
+#: signals when they change (see ``live_param`` and js/course_chart.js).
+LIVE_PREFIX = "live_"
 
 
 def bundle_source() -> str:
@@ -42,20 +47,56 @@ def _rename(node: Any, names: dict[str, str]) -> Any:
     return node
 
 
-def stable_spec(spec: dict) -> dict:
-    """Give a spec's inline datasets names that do not change when only their rows do.
+def _hoist_inline(node: Any, found: list) -> Any:
+    """Replace every inline ``data: {values: [...]}`` by a named dataset (rows into ``found``)."""
+    if isinstance(node, list):
+        return [_hoist_inline(value, found) for value in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key == "data" and isinstance(value, dict) and "values" in value:
+            rows, fmt = value["values"], dict(value.get("format") or {})
+            if isinstance(rows, str) and fmt.get("type", "json") == "json":
+                rows = json.loads(rows)  # altair's one-JSON-string trick for fast validation
+                fmt.pop("type", None)
+            if isinstance(rows, list):
+                name = f"{INLINE_PREFIX}{len(found)}"
+                found.append((name, rows))
+                out[key] = {"name": name, **({"format": fmt} if fmt else {})}
+                continue
+        out[key] = _hoist_inline(value, found)
+    return out
 
-    altair names each dataset by a hash of its rows, so every slider move would look like a
-    new chart. Renaming them ``course_data_0``, ``course_data_1``... in order lets the front
-    end see that only the data changed and update the chart in place.
+
+def stable_spec(spec: dict) -> dict:
+    """Give a spec's data names that do not change when only the rows do.
+
+    altair names each dataset by a hash of its rows (and some builders inline rows in the
+    layer), so every slider move would look like a new chart. Naming them
+    ``course_data_0``, ``course_data_1``... in order lets the front end see that only the
+    data changed and update the chart in place.
     """
-    datasets = spec.get("datasets")
+    found: list = []
+    body = _hoist_inline({k: v for k, v in spec.items() if k != "datasets"}, found)
+    datasets = dict(spec.get("datasets") or {})
+    datasets.update(found)
     if not datasets:
         return spec
     names = {old: f"{DATASET_PREFIX}{i}" for i, old in enumerate(datasets)}
-    body = {key: _rename(value, names) for key, value in spec.items() if key != "datasets"}
+    body = {key: _rename(value, names) for key, value in body.items()}
     body["datasets"] = {names[old]: rows for old, rows in datasets.items()}
     return body
+
+
+def live_param(name: str, value: Any) -> alt.Parameter:
+    """A value a chart may change on a redraw without being drawn anew (a Vega signal).
+
+    Use it where a slider changes a setting rather than rows, e.g. a scale's domain or
+    a legend's list: ``domain=alt.ExprRef(name)`` with ``.add_params(live_param(name, v))``.
+    The front end pushes the new value into the chart on screen.
+    """
+    return alt.param(name=LIVE_PREFIX + name if not name.startswith(LIVE_PREFIX) else name, value=value)
 
 
 def chart_spec(chart: alt.TopLevelMixin, *, validate: bool = True) -> dict:

@@ -9,6 +9,7 @@ import altair as alt
 import pandas as pd
 from altair.utils.schemapi import debug_mode
 
+from defection.charts.live import LIVE_PREFIX, live_param
 from defection.charts.theme import CATEGORY_COLORS, PALETTE, fast_build, finish
 
 #: Extra colour-blind-safe colours (Tol's muted scheme) when there are more claimants
@@ -195,16 +196,18 @@ def counts_timeline(
         title="Claimant",
         scale=_claimant_colors(all_claimants),
         # every claimant keeps its colour, but the legend lists only those shown
+        # (a live param: moving the dates redraws the chart in place, not anew)
         legend=alt.Legend(
             orient="right", columns=1, labelLimit=260, symbolLimit=0,
-            values=sorted({r["claimant"] for r in records}),
+            values=alt.ExprRef(LIVE_PREFIX + "claimants"),
         ),
     )
-    x_scale = (
-        alt.Scale(domain=[pd.Timestamp(d).isoformat() for d in date_range])
-        if date_range
-        else alt.Undefined
-    )
+    live = [live_param("claimants", sorted({r["claimant"] for r in records}))]
+    if date_range:  # epoch milliseconds: what a temporal scale's domain takes in Vega
+        live.append(live_param(
+            "dates", [int(pd.Timestamp(d).timestamp() * 1000) for d in date_range]
+        ))
+    x_scale = alt.Scale(domain=alt.ExprRef(LIVE_PREFIX + "dates")) if date_range else alt.Undefined
     y_scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=True)
     x = alt.X(
         "as_of:T",
@@ -216,7 +219,7 @@ def counts_timeline(
     y = alt.Y("value:Q", title=y_title, scale=y_scale)
     lines, points = _count_layers()
     return finish(
-        alt.layer(lines, points, data=data).encode(x=x, y=y, color=color),
+        alt.layer(lines, points, data=data).encode(x=x, y=y, color=color).add_params(*live),
         title="Defection counts by date and claimant",
         subtitle="Each point is one claim; series overlap and count different people",
         description=(

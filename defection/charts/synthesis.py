@@ -30,6 +30,7 @@ def _frame(indicators: pd.DataFrame) -> pd.DataFrame:
             "caveat": indicators["caveat"].astype(str).to_numpy(),
         }
     )
+    frame["order"] = range(len(frame))
     # the value sits in the axis label, so the chart needs no separate text layer
     frame["row"] = [
         f"{lab} ({mod}): {v:.0%}"
@@ -49,8 +50,10 @@ def scenario_chart(
     """
     with debug_mode(False):
         frame = _frame(indicators)
-        order = frame["row"].tolist()
-        y = alt.Y("row:N", title=None, sort=order, axis=alt.Axis(labelLimit=360))
+        # sorted by a field, not by a list of labels: the labels carry the values, and a
+        # list in the spec would make every redraw a new chart instead of new rows
+        y = alt.Y("row:N", title=None, sort=alt.EncodingSortField("order", op="min"),
+                  axis=alt.Axis(labelLimit=360))
         tooltip = [
             alt.Tooltip("label:N", title="Indicator"),
             alt.Tooltip("model:N", title="Model"),

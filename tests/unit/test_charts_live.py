@@ -99,3 +99,29 @@ def test_the_widget_ships_the_offline_bundle():
 def test_committed_bundle_matches_its_source():
     """Rebuild with vl-convert and compare: a stale bundle would hide an edit to course_chart.js."""
     assert bundle.main(["--check"]) == 0, "run: python -m defection.charts.bundle"
+
+
+def test_inline_rows_become_named_datasets_too():
+    rows = [{"x": 1}, {"x": 2}]
+    spec = {"layer": [{"mark": "point"}], "data": {"values": json.dumps(rows), "format": {"type": "json"}}}
+    out = live.stable_spec(spec)
+    assert out["data"] == {"name": "course_data_0"}
+    assert out["datasets"] == {"course_data_0": rows}
+    plain = live.stable_spec({"mark": "bar", "data": {"values": rows}})
+    assert plain["data"] == {"name": "course_data_0"} and plain["datasets"]["course_data_0"] == rows
+
+
+def test_live_params_keep_the_shape_of_a_chart_when_a_setting_moves():
+    def chart(domain):
+        base = alt.Chart(pd.DataFrame({"x": [1, 2]})).mark_point().encode(
+            x=alt.X("x:Q", scale=alt.Scale(domain=alt.ExprRef("live_xs")))
+        )
+        return base.add_params(live.live_param("xs", domain)).properties(title="t", description="d")
+
+    a, b = live.chart_spec(chart([0, 5])), live.chart_spec(chart([0, 9]))
+    assert [p["name"] for p in a["params"]] == ["live_xs"]
+    assert a["params"][0]["value"] == [0, 5] and b["params"][0]["value"] == [0, 9]
+    # the front end compares everything but rows, titles and live_* values
+    strip = lambda s: {**{k: v for k, v in s.items() if k not in ("datasets", "params")},  # noqa: E731
+                       "params": [{**p, "value": None} for p in s["params"]]}
+    assert strip(a) == strip(b)

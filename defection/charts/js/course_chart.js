@@ -13,10 +13,22 @@
 // with no internet connection.
 
 // What may change without a full redraw: the rows, the top-level title (drawn here as HTML
-// above the chart, so it can change in place) and the description (the SVG's aria-label).
+// above the chart, so it can change in place), the description (the SVG's aria-label), and
+// the values of top-level params named live_* (pushed into the view as Vega signals).
+const LIVE_PREFIX = "live_";
+
 function splitSpec(spec) {
-  const { datasets, title, description, ...shape } = spec ?? {};
-  return { datasets: datasets ?? {}, title, description, shape: JSON.stringify(shape) };
+  const { datasets, title, description, params, ...rest } = spec ?? {};
+  const signals = {};
+  const shapeParams = (params ?? []).map((p) => {
+    if (p && typeof p.name === "string" && p.name.startsWith(LIVE_PREFIX) && !p.select && !p.bind) {
+      signals[p.name] = p.value;
+      return { ...p, value: null };
+    }
+    return p;
+  });
+  const shape = JSON.stringify({ ...rest, params: shapeParams });
+  return { datasets: datasets ?? {}, title, description, signals, shape };
 }
 
 function titleParts(title) {
@@ -101,6 +113,9 @@ async function render({ model, el }) {
     let mode;
     try {
       if (api !== null && parts.shape === drawnShape) {
+        for (const [name, value] of Object.entries(parts.signals)) {
+          api.view.signal(name, structuredClone(value));
+        }
         for (const [name, values] of Object.entries(parts.datasets)) {
           api.view.data(name, structuredClone(values));
         }
