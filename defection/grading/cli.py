@@ -102,7 +102,7 @@ def _merge_parser() -> argparse.ArgumentParser:
                         help="CSV with student_id, memo, participation (0-100)")
     parser.add_argument("--weights", default="",
                         help="e.g. auto=15,written=35,memo=35,participation=15 (the default: "
-                        + ", ".join(f"{k} {v:g}%" for k, v in WEIGHTS.items()) + ")")
+                        + ", ".join(f"{k} {v:g}%%" for k, v in WEIGHTS.items()) + ")")
     parser.add_argument("--out", type=Path, default=Path("final_totals.csv"),
                         help="final totals CSV (default: final_totals.csv)")
     return parser
