@@ -161,56 +161,55 @@ def _row_dates(rows: list[dict[str, str]]) -> set[str]:
 
 # --------------------------------------------------------------------------- checks
 
-def figure_problems(root: str | Path) -> list[Problem]:
-    """Numbers in cited sentences that no row of the cited sources contains."""
+def _cited_sentences(root: str | Path):
+    """(notebook, cell id, sentence, cited keys, their data rows) for every lesson sentence
+    that cites a source with rows in the course's tables: what the drift checks read."""
     root = Path(root)
     by_source = _rows(root)
-    problems = []
     for nb in _lessons(root):
         for cell_id, text in _markdown_cells(nb):
             for sentence in _sentences(text):
                 keys = [k for k in _cited(sentence) if k in by_source]
-                if not keys:
-                    continue
-                known = _known_numbers([r for k in keys for r in by_source[k]])
-                body = _DATE.sub(" ", _strip_citations(sentence))
-                body = re.sub(r"\b(19|20)\d{2}(–|-)\d{2,4}\b", " ", body)  # fiscal years
-                body = re.sub(r"\d+(–\d+)? ?min(utes)?\b", " ", body)  # durations
-                body = re.sub(r"\b(Article|Section|articles?|sections?) \d+", " ", body)  # laws
-                exempt = {float(v) for n, v, _ in COURSE_FIGURES if nb.name.startswith(n)}
-                for raw in _NUMBER.findall(body):
-                    value = float(raw.replace(",", ""))
-                    if value < 32 or (1900 <= value <= 2035 and "," not in raw and "." not in raw):
-                        continue
-                    if value in NAMES or value in exempt:
-                        continue
-                    if value not in known:
-                        problems.append(Problem(
-                            f"{nb.name} cell {cell_id}",
-                            f"{raw} is not in any data row of [@{'; @'.join(keys)}]: "
-                            f"\"{sentence[:90]}...\""))
+                if keys:
+                    yield nb, cell_id, sentence, keys, [r for k in keys for r in by_source[k]]
+
+
+def figure_problems(root: str | Path) -> list[Problem]:
+    """Numbers in cited sentences that no row of the cited sources contains."""
+    problems = []
+    for nb, cell_id, sentence, keys, rows in _cited_sentences(root):
+        known = _known_numbers(rows)
+        body = _DATE.sub(" ", _strip_citations(sentence))
+        body = re.sub(r"\b(19|20)\d{2}(–|-)\d{2,4}\b", " ", body)  # fiscal years
+        body = re.sub(r"\d+(–\d+)? ?min(utes)?\b", " ", body)  # durations
+        body = re.sub(r"\b(Article|Section|articles?|sections?) \d+", " ", body)  # laws
+        exempt = {float(v) for n, v, _ in COURSE_FIGURES if nb.name.startswith(n)}
+        for raw in _NUMBER.findall(body):
+            value = float(raw.replace(",", ""))
+            if value < 32 or (1900 <= value <= 2035 and "," not in raw and "." not in raw):
+                continue
+            if value in NAMES or value in exempt:
+                continue
+            if value not in known:
+                problems.append(Problem(
+                    f"{nb.name} cell {cell_id}",
+                    f"{raw} is not in any data row of [@{'; @'.join(keys)}]: "
+                    f"\"{sentence[:90]}...\""))
     return problems
 
 
 def date_problems(root: str | Path) -> list[Problem]:
     """Day-month-year dates in cited sentences that no row of the cited sources carries."""
-    root = Path(root)
-    by_source = _rows(root)
     problems = []
-    for nb in _lessons(root):
-        for cell_id, text in _markdown_cells(nb):
-            for sentence in _sentences(text):
-                keys = [k for k in _cited(sentence) if k in by_source]
-                if not keys:
-                    continue
-                known = _row_dates([r for k in keys for r in by_source[k]])
-                for d, m, y in _DATE.findall(_strip_citations(sentence)):
-                    iso = f"{y}-{MONTHS.index(m) + 1:02d}-{int(d):02d}"
-                    if iso not in known and "*" + iso[4:] not in known:
-                        problems.append(Problem(
-                            f"{nb.name} cell {cell_id}",
-                            f"{d} {m} {y} is not the date of any row of "
-                            f"[@{'; @'.join(keys)}] nor written in one"))
+    for nb, cell_id, sentence, keys, rows in _cited_sentences(root):
+        known = _row_dates(rows)
+        for d, m, y in _DATE.findall(_strip_citations(sentence)):
+            iso = f"{y}-{MONTHS.index(m) + 1:02d}-{int(d):02d}"
+            if iso not in known and "*" + iso[4:] not in known:
+                problems.append(Problem(
+                    f"{nb.name} cell {cell_id}",
+                    f"{d} {m} {y} is not the date of any row of "
+                    f"[@{'; @'.join(keys)}] nor written in one"))
     return problems
 
 
