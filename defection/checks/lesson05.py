@@ -236,7 +236,8 @@ q3 = FrameQuestion(
         "result.split_at_top). Collect them in a list.",
         "Fill in the blanks: rows = []; for name, settings in PRESETS.items(): r = "
         "scenario(**settings); rows.append({'preset': name, 'senior_defection': r.value(...),"
-        " 'senior_softliners': ..., 'rank_and_file_out': ..., 'split_at_top': r....}); then "
+        " 'senior_softliners': ..., 'elite_split': ..., 'rank_and_file_out': ..., 'split_at_top': "
+        "r....}); then "
         "preset_outputs = pd.DataFrame(rows).",
     ],
     solution=(

@@ -109,6 +109,15 @@ def test_q8_premises_hold():
     assert QS.by_name("q8").expected_value() == "b"
 
 
+def test_q3_last_hint_names_every_column():
+    """The last hint is a near-solution: following it must not leave a column out (it once
+    skipped 'elite_split', so a student who filled its blanks got 'missing column')."""
+    hint = QS.by_name("q3").hints[-1]
+    for column in L.TABLE_COLUMNS:
+        assert f"'{column}'" in hint or f"r.{column}" in hint or "r...." in hint, column
+    assert all(f"'{c}'" in hint for c in L.TABLE_COLUMNS[:-1])
+
+
 def test_q8_worked_solution_shows_the_convention_deciding():
     """The solution and the last hint of q8 must name a threshold that really moves the
     verdict: once they used senior_threshold, which split_at_top does not depend on, and at
