@@ -339,8 +339,8 @@ q6 = NumberQuestion(
         (lambda: 1 / _spending_ratio(), "You divided the earlier year by the later one."),
         (
             lambda: _spending_ratio(PARTIAL_YEAR),
-            "You compared 2023 with 2021. Read the description of row ec28: the 2021 figure probably "
-            "covers an interim budget of less than a year, so compare 2023 with 2022.",
+            "You compared 2023 with 2021. Read the description of row ec28: the 2021 figure "
+            "probably covers an interim budget of less than a year, so compare 2023 with 2022.",
         ),
         (
             lambda: _other_2023() / float(_by_year()[EARLIER_YEAR]),
