@@ -159,7 +159,17 @@ def cited_keys(text: str) -> list[str]:
 
 # --------------------------------------------------------------------------- notebooks
 
-def _is_reference_cell(cell) -> bool:
+def is_answer_cell(cell) -> bool:
+    """A student's written-answer cell: it keeps source keys as the student typed them.
+
+    Students cite by key (``[@kyed_2024]``), which is unambiguous for whoever grades them;
+    a solution's model answer is written the same way, to show how.
+    """
+    return bool(cell.get("metadata", {}).get("defection", {}).get("answer"))
+
+
+def is_reference_cell(cell) -> bool:
+    """Whether ``cell`` is a generated reference list (by its tag or its marker line)."""
     return REFERENCES_TAG in cell.get("metadata", {}).get("tags", []) or MARKER in cell.get("source", "")
 
 
@@ -171,10 +181,10 @@ def sync_notebook(nb, sources: Mapping[str, Source], where: str = "") -> bool:
     import nbformat
 
     before = [(c.cell_type, c.source) for c in nb.cells]
-    nb.cells = [c for c in nb.cells if not (c.cell_type == "markdown" and _is_reference_cell(c))]
+    nb.cells = [c for c in nb.cells if not (c.cell_type == "markdown" and is_reference_cell(c))]
     keys: list[str] = []
     for i, cell in enumerate(nb.cells):
-        if cell.cell_type == "markdown":
+        if cell.cell_type == "markdown" and not is_answer_cell(cell):
             cell.source = convert(cell.source, sources, f"{where}cell {cell.get('id', i)}: ")
             keys += cited_keys(cell.source)
     if keys:
@@ -189,9 +199,9 @@ def notebook_problems(nb, sources: Mapping[str, Source], where: str) -> list[str
     """What is out of step in a notebook's citations, one readable line each."""
     problems: list[str] = []
     keys: list[str] = []
-    ref_cells = [c for c in nb.cells if c.cell_type == "markdown" and _is_reference_cell(c)]
+    ref_cells = [c for c in nb.cells if c.cell_type == "markdown" and is_reference_cell(c)]
     for i, cell in enumerate(nb.cells):
-        if cell.cell_type != "markdown" or _is_reference_cell(cell):
+        if cell.cell_type != "markdown" or is_reference_cell(cell) or is_answer_cell(cell):
             continue
         label = f"{where}, cell {cell.get('id', i)}"
         prose = _prose_only(cell.source)

@@ -78,20 +78,3 @@ def keys_in_text(text: str) -> list[str]:
     found += [(match.start(), match.group(2)) for match in CITATION_LINK.finditer(text)]
     return [key for _, key in sorted(found, key=lambda pair: pair[0])]
 
-
-def plain_citations(text: str) -> str:
-    """``[@a; @b]`` as ``(A; B)`` and ``[A](#ref-a)`` as ``A``: citations for plain text.
-
-    For text shown outside a notebook's prose (a model answer printed by ``.solution()``),
-    where a link to the notebook's reference list would lead nowhere. Unknown keys stay as
-    written, so nothing is lost.
-    """
-
-    def group(match: re.Match) -> str:
-        keys = CITATION_KEY.findall(match.group(1))
-        try:
-            return cite(*keys) if keys else match.group(0)
-        except UnknownSourceError:
-            return match.group(0)
-
-    return CITATION_LINK.sub(lambda m: m.group(1), CITATION_GROUP.sub(group, text))

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from defection import citations
-from defection.sources import UnknownSourceError, keys_in_text, plain_citations
+from defection.sources import UnknownSourceError, keys_in_text
 
 TABLE = pd.DataFrame([
     {"source_id": "kyed_2024", "short": "Kyed 2024", "url": "https://example.org/k",
@@ -67,7 +67,7 @@ def test_notebook_gets_one_closing_reference_list_and_sync_is_idempotent():
     assert last.source.count("<a id=") == 2
     assert not citations.sync_notebook(nb, SOURCES)  # second run: nothing to change
     assert citations.notebook_problems(nb, SOURCES, "x.ipynb") == []
-    assert sum(citations._is_reference_cell(c) for c in nb.cells) == 1
+    assert sum(citations.is_reference_cell(c) for c in nb.cells) == 1
 
 
 def test_a_notebook_that_cites_nothing_gets_no_list():
@@ -133,11 +133,6 @@ def test_keys_in_text_reads_both_forms_and_ignores_anchors():
     assert keys_in_text(text) == ["lee_mccarthy_2023", "kyed_2024"]
 
 
-def test_plain_citations_for_printed_model_answers():
-    assert plain_citations("As [@kyed_2024] and [Lee](#ref-lee_mccarthy_2023); [@nobody_1999].") == (
-        "As (Kyed 2024) and Lee; [@nobody_1999].")
-
-
 def test_the_course_is_in_step():
     # Every notebook and guide: no raw key, every citation resolvable, each reference list
     # exactly what its text cites. `python -m defection.citations` repairs all of this.
@@ -156,3 +151,12 @@ def test_command_line_check_and_repair(tmp_path, capsys):
     assert "no source 'nobody_1999'" in capsys.readouterr().err
     assert path.read_text(encoding="utf-8") == "See [@nobody_1999].\n"  # nothing lost
     assert citations.main(["--check", str(tmp_path / "missing.ipynb")]) == 2
+
+
+def test_written_answer_cells_keep_the_keys_students_type():
+    nb = notebook("# Set", "Read [@kyed_2024].", "**Your answer (w1):** As [@lee_mccarthy_2023] says.")
+    nb.cells[2].metadata["defection"] = {"answer": "w1"}
+    citations.sync_notebook(nb, SOURCES)
+    assert nb.cells[2].source == "**Your answer (w1):** As [@lee_mccarthy_2023] says."
+    assert "ref-lee_mccarthy_2023" not in nb.cells[-1].source  # a student's key is not the notebook's citation
+    assert citations.notebook_problems(nb, SOURCES, "x.ipynb") == []
