@@ -7,7 +7,9 @@ every chart becomes a small widget whose pre-built Vega bundle ships inside the 
 so charts draw offline, as SVG (real text for screen readers), at no start-up cost.
 
 For printable handouts, ``DEFECTION_STATIC_CHARTS=1`` switches to a static SVG
-renderer (vl-convert, offline), so exported HTML shows every chart as an image.
+renderer (vl-convert, offline), so exported HTML shows every chart as an image. For the
+course website, ``BREAKING_RANKS_STATIC_SITE=1`` switches to HTML that the site's own
+Vega scripts draw, tooltips included (``defection.charts.site_html``).
 """
 
 from __future__ import annotations
@@ -47,7 +49,9 @@ CATEGORY_COLORS = {
 
 THEME_NAME = "breaking_ranks"
 RENDERER = "breaking_ranks"
+SITE_RENDERER = "breaking_ranks_site"
 STATIC_ENV = "DEFECTION_STATIC_CHARTS"
+SITE_ENV = "BREAKING_RANKS_STATIC_SITE"
 
 
 def _theme() -> dict:
@@ -67,6 +71,11 @@ def _theme() -> dict:
 def static_mode() -> bool:
     """True when charts should be drawn as static SVG (handouts), not live Vega views."""
     return os.environ.get(STATIC_ENV, "") not in ("", "0", "false", "False")
+
+
+def site_mode() -> bool:
+    """True while the course is executed for its static website (``python -m defection.site``)."""
+    return os.environ.get(SITE_ENV, "") not in ("", "0", "false", "False")
 
 
 def setup() -> None:
@@ -91,7 +100,10 @@ def configure_altair(alt) -> None:
     """The course theme, the offline renderer and the strict-JSON data transformer."""
     alt.theme.register(THEME_NAME, enable=True)(_theme)
     alt.renderers.register(RENDERER, _course_renderer)
-    if static_mode():
+    alt.renderers.register(SITE_RENDERER, _site_renderer)
+    if site_mode():
+        _ = alt.renderers.enable(SITE_RENDERER)
+    elif static_mode():
         _ = alt.renderers.enable("svg")
     else:
         _ = alt.renderers.enable(RENDERER)
@@ -105,6 +117,12 @@ def _course_renderer(spec: dict, **metadata):
     from defection.charts.live import course_renderer
 
     return course_renderer(spec, **metadata)
+
+
+def _site_renderer(spec: dict, **metadata):
+    from defection.charts.site_html import site_renderer
+
+    return site_renderer(spec, **metadata)
 
 
 def _json_safe(value):
