@@ -25,7 +25,7 @@ from defection.charts.theme import SITE_ENV, site_mode
 __all__ = ["SITE_ENV", "chart_html", "site_bundle", "site_mode", "site_renderer"]
 
 #: The attribute ``course_site_charts.js`` looks for; its value is the id of the spec's JSON.
-HOST_ATTRIBUTE = "data-course-chart"
+HOST_ATTRIBUTE = "data-course-chart-spec"
 
 _counter = itertools.count()
 

@@ -90,10 +90,27 @@ def setup() -> None:
     pd.set_option("display.max_rows", 80)
     pd.set_option("display.max_colwidth", 120)
     when_imported("altair", configure_altair)
+    if site_mode():
+        _detach_widgets()
     # Plain-words notes before the tracebacks beginners meet most (no-op outside IPython).
     from defection import friendly_errors
 
     friendly_errors.install()
+
+
+def _detach_widgets() -> None:
+    """Site mode: widgets keep working in Python but send nothing to a front end.
+
+    The website is built with no browser attached, and panels display as static HTML
+    there; without this, every widget's state (the chart widget carries the 900 KB Vega
+    bundle) would be recorded by the executing client and written into the page.
+    """
+    import comm
+
+    def create_comm(*args, **kwargs):
+        return comm.DummyComm(*args, **kwargs)
+
+    comm.create_comm = create_comm
 
 
 def configure_altair(alt) -> None:

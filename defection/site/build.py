@@ -62,6 +62,29 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
 MARKER = ".breaking-ranks-site"
 
 
+@contextlib.contextmanager
+def _stderr_to(path: Path, enabled: bool) -> Iterator[None]:
+    """Send this process's stderr (and so the lesson kernels', which inherit it) to ``path``.
+
+    Kernels print start-up notices there that say nothing to someone building the site.
+    """
+    if not enabled:
+        yield
+        return
+    import sys
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with path.open("ab") as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 def _prepare_out(out: Path) -> None:
     """Empty ``out`` if it holds an earlier site; refuse to clear any other folder."""
     if out.exists() and any(out.iterdir()):
@@ -106,7 +129,6 @@ def build_report(
         if execute:
             say(f"Running {len(staged.lessons)} lessons in fresh kernels (a few minutes) ...")
         log_path = work_dir / "sphinx.log"
-        log = io.StringIO()
         warnings = io.StringIO()
         env = {
             "BREAKING_RANKS_STATIC_SITE": "1",
@@ -119,7 +141,7 @@ def build_report(
             "nb_execution_mode": "force" if execute else "off",
         }
         try:
-            with _environment(env):
+            with _environment(env), _stderr_to(log_path, not verbose):
                 app = Sphinx(
                     srcdir=str(src),
                     confdir=str(CONF_DIR),
@@ -133,12 +155,12 @@ def build_report(
                 )
                 app.build(force_all=True)
         except (SphinxError, Exception) as exc:  # noqa: BLE001 - reported with context below
-            tail = "\n".join(warnings.getvalue().strip().splitlines()[-30:])
+            logged = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
+            tail = "\n".join((logged + warnings.getvalue()).strip().splitlines()[-30:])
             raise SiteBuildError(
                 f"the site build failed: {type(exc).__name__}: {exc}"
                 + (f"\nLast warnings from Sphinx:\n{tail}" if tail else "")
             ) from exc
-        log_path.write_text(log.getvalue() + warnings.getvalue(), encoding="utf-8")
         if app.statuscode != 0:
             raise SiteBuildError(f"Sphinx reported failure:\n{warnings.getvalue()[-3000:]}")
     found = [line for line in warnings.getvalue().splitlines() if "WARNING" in line or "ERROR" in line]

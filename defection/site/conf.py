@@ -40,6 +40,7 @@ nb_mime_priority_overrides = [("html", "application/vnd.jupyter.widget-view+json
 # --- HTML ---------------------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
 html_title = "Breaking Ranks"
+html_favicon = "_static/favicon.svg"  # else browsers ask for /favicon.ico and log a 404
 html_static_path = ["_static"]  # the builder adds the staged _static/ (chart script)
 html_css_files = ["course_site.css", "a11y.css"]
 html_js_files = [
@@ -58,7 +59,7 @@ html_theme_options = {
     "navigation_with_keys": False,
     "search_bar_text": "Search the course…",
 }
-html_sidebars = {"**": ["navbar-logo.html", "search-button-field.html", "sbt-sidebar-nav.html"]}
+html_sidebars = {"**": ["navbar-logo.html", "sbt-sidebar-nav.html"]}  # one search box: the header's
 # No TeX in the course (MyST's dollar-math is off), so Sphinx adds MathJax to no page; the
 # site test fails if any page ever loads a remote script.
 suppress_warnings = ["mystnb.unknown_mime_type"]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from defection.site import bibliography, coursemap, datadict
 from defection.site.chart_script import SITE_SCRIPT, site_script
-from defection.site.notebook_meta import NotebookMeta, read
+from defection.site.notebook_meta import TIME, NotebookMeta, read
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CITATION_GROUP = re.compile(r"\[((?:\s*;?\s*@[A-Za-z][A-Za-z0-9_]*)+)\s*\]")
@@ -77,6 +77,29 @@ def _notebook(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def _insert_after_time(notebook: dict, box: dict) -> None:
+    """Put ``box`` right under the first cell's 'Estimated time' line (splitting that cell).
+
+    The lessons open with title, summary and time, then objectives, prerequisites and key
+    terms in the same cell; the box belongs with the time, before the long lists.
+    """
+    cells = notebook["cells"]
+    first = "".join(cells[0]["source"]) if isinstance(cells[0]["source"], list) else cells[0]["source"]
+    match = TIME.search(first)
+    with_ids = (notebook.get("nbformat"), notebook.get("nbformat_minor", 0)) >= (4, 5)
+    box = {"id": "course-site-glance", **box} if with_ids else dict(box)
+    if match is None:
+        cells.insert(1, box)
+        return
+    head, rest = first[: match.end()], first[match.end() :].lstrip("\n")
+    cells[0]["source"] = head + "\n"
+    new = [box]
+    if rest.strip():
+        tail = {"cell_type": "markdown", "metadata": {}, "source": rest}
+        new.append({"id": "course-site-opening-rest", **tail} if with_ids else tail)
+    cells[1:1] = new
+
+
 def stage_notebook(
     source: Path,
     target: Path,
@@ -95,9 +118,7 @@ def stage_notebook(
             cell["outputs"] = []
             cell["execution_count"] = None
     if extra_after_first is not None:
-        if (notebook.get("nbformat"), notebook.get("nbformat_minor", 0)) >= (4, 5):
-            extra_after_first = {"id": "course-site-glance", **extra_after_first}
-        cells.insert(1, extra_after_first)
+        _insert_after_time(notebook, extra_after_first)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(notebook, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 

@@ -1,7 +1,7 @@
 // Draws every course chart on a page of the course website, with no network and no kernel.
 //
 // Each chart arrives in the page (from defection.charts.site_html) as an empty host element
-// whose data-course-chart attribute names a <script type="application/json"> holding the
+// whose data-course-chart-spec attribute names a <script type="application/json"> holding the
 // chart's Vega-Lite spec. This file hands each one to the same render function JupyterLab's
 // live chart uses (course_chart.js, bundled with Vega, Vega-Lite and vega-embed into
 // course_chart.site.js and loaded just before this file), through a stand-in for the widget
@@ -22,7 +22,7 @@
   function drawOne(host) {
     if (host.dataset.courseChartDrawn) return Promise.resolve();
     host.dataset.courseChartDrawn = "pending";
-    var source = document.getElementById(host.getAttribute("data-course-chart"));
+    var source = document.getElementById(host.getAttribute("data-course-chart-spec"));
     var fail = function (message) {
       host.dataset.courseChartDrawn = "error";
       var box = document.createElement("p");
@@ -50,7 +50,7 @@
   }
 
   function drawAll() {
-    var hosts = document.querySelectorAll("[data-course-chart]");
+    var hosts = document.querySelectorAll("[data-course-chart-spec]");
     return Promise.all(Array.prototype.map.call(hosts, drawOne)).then(function () {
       // Read by the site's browser test and benchmark: every chart on the page has finished.
       document.documentElement.dataset.courseChartsDrawn = String(hosts.length);
