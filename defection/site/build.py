@@ -85,6 +85,27 @@ def _stderr_to(path: Path, enabled: bool) -> Iterator[None]:
             os.close(saved)
 
 
+@contextlib.contextmanager
+def _quiet_deprecations() -> Iterator[None]:
+    """Hide the theme's and MyST's notices about Sphinx APIs they have yet to update."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"(sphinx|myst)")
+        warnings.filterwarnings("ignore", message=r".*is deprecated. Check CHANGES for Sphinx API")
+        yield
+
+
+def _remove_stray_templates(out: Path) -> None:
+    """Drop the Jinja macro files the themes ship inside their static folders.
+
+    ``webpack-macros.html`` and ``sbt-webpack-macros.html`` are templates, not pages; copied
+    as-is they hold unrendered ``{{ pathto(...) }}`` links that lead nowhere.
+    """
+    for stray in (out / "_static").glob("*.html"):
+        stray.unlink()
+
+
 def _prepare_out(out: Path) -> None:
     """Empty ``out`` if it holds an earlier site; refuse to clear any other folder."""
     if out.exists() and any(out.iterdir()):
@@ -129,7 +150,7 @@ def build_report(
         if execute:
             say(f"Running {len(staged.lessons)} lessons in fresh kernels (a few minutes) ...")
         log_path = work_dir / "sphinx.log"
-        warnings = io.StringIO()
+        messages = io.StringIO()
         env = {
             "BREAKING_RANKS_STATIC_SITE": "1",
             INSTALL_URL_ENV: "../install.html",
@@ -141,7 +162,7 @@ def build_report(
             "nb_execution_mode": "force" if execute else "off",
         }
         try:
-            with _environment(env), _stderr_to(log_path, not verbose):
+            with _environment(env), _stderr_to(log_path, not verbose), _quiet_deprecations():
                 app = Sphinx(
                     srcdir=str(src),
                     confdir=str(CONF_DIR),
@@ -150,20 +171,21 @@ def build_report(
                     buildername="html",
                     confoverrides=overrides,
                     status=None if not verbose else __import__("sys").stdout,
-                    warning=warnings,
+                    warning=messages,
                     freshenv=True,
                 )
                 app.build(force_all=True)
         except (SphinxError, Exception) as exc:  # noqa: BLE001 - reported with context below
             logged = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
-            tail = "\n".join((logged + warnings.getvalue()).strip().splitlines()[-30:])
+            tail = "\n".join((logged + messages.getvalue()).strip().splitlines()[-30:])
             raise SiteBuildError(
                 f"the site build failed: {type(exc).__name__}: {exc}"
                 + (f"\nLast warnings from Sphinx:\n{tail}" if tail else "")
             ) from exc
         if app.statuscode != 0:
-            raise SiteBuildError(f"Sphinx reported failure:\n{warnings.getvalue()[-3000:]}")
-    found = [line for line in warnings.getvalue().splitlines() if "WARNING" in line or "ERROR" in line]
+            raise SiteBuildError(f"Sphinx reported failure:\n{messages.getvalue()[-3000:]}")
+    _remove_stray_templates(out)
+    found = [line for line in messages.getvalue().splitlines() if "WARNING" in line or "ERROR" in line]
     pages, files, size = measure(out)
     return BuildReport(out, time.perf_counter() - started, pages, files, size, found)
 

@@ -109,6 +109,8 @@ def stage_notebook(
 ) -> None:
     """Copy one notebook to ``target`` with linked citations (and an optional second cell)."""
     notebook = _notebook(source)
+    if extra_after_first is not None:
+        _insert_after_time(notebook, extra_after_first)
     cells = notebook.get("cells", [])
     for cell in cells:
         if cell.get("cell_type") == "markdown":
@@ -117,8 +119,6 @@ def stage_notebook(
         if cell.get("cell_type") == "code":
             cell["outputs"] = []
             cell["execution_count"] = None
-    if extra_after_first is not None:
-        _insert_after_time(notebook, extra_after_first)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(notebook, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
