@@ -37,13 +37,17 @@ class Staged:
     exercises: list[NotebookMeta]
 
 
-def link_citations(text: str, shorts: dict[str, str], bibliography_url: str) -> str:
+def link_citations(
+    text: str, shorts: dict[str, str], bibliography_url: str, *, in_page: bool = True
+) -> str:
     """Citations in Markdown made into links to the bibliography (or kept in-page).
 
     ``[@a; @b]`` becomes ``(A 2021; B 2023)`` with each name linked to
     ``bibliography_url#ref-a``; an unknown key is left as written (the lessons' own
-    citation test reports it). Links written as ``[Lee & McCarthy 2023](#ref-...)`` are made
-    plain HTML links so Sphinx keeps their ``#ref-`` anchor as written.
+    citation test reports it). Links written as ``[Lee & McCarthy 2023](#ref-...)`` (a
+    lesson's own reference list) are made plain HTML links so Sphinx keeps their ``#ref-``
+    anchor as written; with ``in_page=False`` (text moved to a page without that list, such
+    as the course map) they point into the bibliography instead.
     """
 
     def group(match: re.Match) -> str:
@@ -57,7 +61,8 @@ def link_citations(text: str, shorts: dict[str, str], bibliography_url: str) -> 
         return "(" + "; ".join(links) + ")"
 
     text = CITATION_GROUP.sub(group, text)
-    return REF_LINK.sub(lambda m: f'<a href="#{m.group(2)}">{html.escape(m.group(1))}</a>', text)
+    page = "" if in_page else html.escape(bibliography_url, quote=True)
+    return REF_LINK.sub(lambda m: f'<a href="{page}#{m.group(2)}">{html.escape(m.group(1))}</a>', text)
 
 
 def glance_cell(meta: NotebookMeta, exercise: NotebookMeta | None) -> dict:
@@ -126,6 +131,13 @@ def stage_notebook(
 def stage(root: Path, project: Path = PROJECT_ROOT, *, binder_url: str = "") -> Staged:
     """Write the site's source folder under ``root`` from the course at ``project``."""
     root = Path(root)
+    needed = [project / "README.md", project / "lessons", project / "exercises", project / "data" / "README.md"]
+    absent = [str(p.relative_to(project)) for p in needed if not p.exists()]
+    if absent:
+        raise FileNotFoundError(
+            f"the website is built from a copy of the course folder, but {project} lacks "
+            + ", ".join(absent)
+        )
     readme = (project / "README.md").read_text(encoding="utf-8")
     sources = bibliography.read_sources(project / "data" / "sources.csv")
     shorts = {row["source_id"]: row["short"] for row in sources}
@@ -157,7 +169,9 @@ def stage(root: Path, project: Path = PROJECT_ROOT, *, binder_url: str = "") -> 
         (root / f"{page.docname}.md").write_text(page.text, encoding="utf-8")
 
     (root / f"{bibliography.PAGE}.md").write_text(bibliography.page(sources), encoding="utf-8")
-    (root / "index.md").write_text(coursemap.landing_page(readme, lessons, by_number), encoding="utf-8")
+    landing = coursemap.landing_page(readme, lessons, by_number)
+    landing = link_citations(landing, shorts, f"{bibliography.PAGE}.html", in_page=False)
+    (root / "index.md").write_text(landing, encoding="utf-8")
     (root / "install.md").write_text(coursemap.install_page(readme, binder_url), encoding="utf-8")
     static = root / "_static"
     static.mkdir(parents=True, exist_ok=True)

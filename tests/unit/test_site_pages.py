@@ -260,3 +260,8 @@ def test_citation_keys_become_author_year_links_to_the_bibliography():
     assert "[@nobody_1999]" in out, "an unknown key is left for the citation test to report"
     converted = stage.link_citations("[Zed 2020](#ref-zed_2020)", shorts, "../bibliography.html")
     assert converted == '<a href="#ref-zed_2020">Zed 2020</a>'
+
+
+def test_in_page_reference_links_point_into_the_bibliography_when_moved_off_the_lesson():
+    out = stage.link_citations("[Zed 2020](#ref-zed_2020)", {}, "bibliography.html", in_page=False)
+    assert out == '<a href="bibliography.html#ref-zed_2020">Zed 2020</a>'
