@@ -111,12 +111,18 @@ def cited_sources(rows: list[dict[str, str]]) -> Counter:
 
 
 def table_page(
-    resource: dict, rows: list[dict[str, str]], shorts: dict[str, str], *, bibliography: str
+    resource: dict,
+    rows: list[dict[str, str]],
+    shorts: dict[str, str],
+    *,
+    bibliography: str,
+    data_prefix: str = "../",
 ) -> TablePage:
     """The Markdown page of one table.
 
     ``shorts`` maps source_id to its author-year form; ``bibliography`` is the bibliography
-    page's URL relative to this page (``../../bibliography.html``).
+    page's URL relative to this page (``../../bibliography.html``); ``data_prefix`` is where
+    the CSV files sit relative to it (the site copies them into ``data/`` as downloads).
     """
     name = resource["name"]
     title = resource.get("title") or name
@@ -124,7 +130,8 @@ def table_page(
     out = [
         f"# {md_escape(title)}",
         "",
-        f"Table `{name}` · file `{resource['path']}` · {len(rows)} rows · {len(fields)} columns.",
+        f"Table `{name}` · file [`{resource['path']}`]({data_prefix}{resource['path']}) (download) · "
+        f"{len(rows)} rows · {len(fields)} columns.",
         "",
     ]
     if resource.get("description"):
@@ -133,14 +140,15 @@ def table_page(
     out += [
         "## Columns",
         "",
-        "| Column | Title | Type | Unit | Required | Allowed values | Description |",
-        "|---|---|---|---|---|---|---|",
+        "| Column | Type | Required | Allowed values | Description |",
+        "|---|---|---|---|---|",
     ]
     for field in fields:
         required = "yes" if (field.get("constraints") or {}).get("required") else "no"
+        label = f" ({md_escape(field['title'])})" if field.get("title") else ""
+        kind = field.get("type", "any") + (f", in {md_escape(field['unit'])}" if field.get("unit") else "")
         out.append(
-            f"| `{field['name']}` | {table_cell(field.get('title', ''))} | {field.get('type', 'any')} "
-            f"| {table_cell(field.get('unit', ''))} | {required} | {constraints_text(field)} "
+            f"| `{field['name']}`{label} | {kind} | {required} | {constraints_text(field)} "
             f"| {table_cell(field.get('description', ''))} |"
         )
     out += ["", "## Sources cited by its rows", ""]

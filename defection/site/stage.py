@@ -78,6 +78,24 @@ def glance_cell(meta: NotebookMeta, exercise: NotebookMeta | None) -> dict:
     return {"cell_type": "markdown", "metadata": {}, "source": "\n".join(lines)}
 
 
+def exercise_note_cell(lesson: NotebookMeta | None) -> dict:
+    """The box put under an exercise set's opening: how to answer it, since a page cannot."""
+    follows = f" It follows [{lesson.title}](../lessons/{lesson.stem}.ipynb)." if lesson else ""
+    lines = [
+        ":::{admonition} Answering these questions",
+        ":class: course-exercise-note",
+        "",
+        "This page shows the questions only. To write your answers and get instant feedback "
+        "from the checks (✓, ✗ with a hint), run this notebook yourself: "
+        "[install the course](../install.md) or [open it on Binder](../install.md#binder)."
+        + follows,
+        "Worked answers are not on the website: they are in the course folder's `solutions/`, "
+        "and each question's `.solution()` shows one once you have tried.",
+        ":::",
+    ]
+    return {"cell_type": "markdown", "metadata": {}, "source": "\n".join(lines)}
+
+
 def _notebook(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
@@ -92,7 +110,7 @@ def _insert_after_time(notebook: dict, box: dict) -> None:
     first = "".join(cells[0]["source"]) if isinstance(cells[0]["source"], list) else cells[0]["source"]
     match = TIME.search(first)
     with_ids = (notebook.get("nbformat"), notebook.get("nbformat_minor", 0)) >= (4, 5)
-    box = {"id": "course-site-glance", **box} if with_ids else dict(box)
+    box = {"id": "course-site-box", **box} if with_ids else dict(box)
     if match is None:
         cells.insert(1, box)
         return
@@ -150,8 +168,12 @@ def stage(root: Path, project: Path = PROJECT_ROOT, *, binder_url: str = "") -> 
             meta.path, root / "lessons" / meta.path.name, shorts,
             extra_after_first=glance_cell(meta, by_number.get(meta.number)),
         )
+    lesson_by_number = {m.number: m for m in lessons}
     for meta in exercises:
-        stage_notebook(meta.path, root / "exercises" / meta.path.name, shorts)
+        stage_notebook(
+            meta.path, root / "exercises" / meta.path.name, shorts,
+            extra_after_first=exercise_note_cell(lesson_by_number.get(meta.number)),
+        )
 
     data_dir = root / "data"
     data_dir.mkdir(parents=True, exist_ok=True)

@@ -75,10 +75,12 @@ def test_a_table_page_lists_every_field_with_type_unit_constraints_and_descripti
     text = counts.text
     assert text.startswith("# Counts \\| tallies\n"), "a pipe in a title must not start a table"
     assert "3 rows" in text and "4 columns" in text
-    for name in ("count_id", "value", "qualifier", "source_id"):
-        assert f"| `{name}` |" in text
+    assert "file [`counts.csv`](../counts.csv) (download)" in text
+    for name, title in (("count_id", "Count id"), ("value", "Value"), ("qualifier", "Qualifier")):
+        assert f"| `{name}` ({title}) |" in text
+    assert "| `source_id` (Source) |" in text
     value_row = next(line for line in text.splitlines() if line.startswith("| `value`"))
-    assert "| integer |" in value_row and "| people |" in value_row and "at least 0" in value_row
+    assert "| integer, in people |" in value_row and "at least 0" in value_row
     assert "The figure as reported." in value_row
     qualifier_row = next(line for line in text.splitlines() if line.startswith("| `qualifier`"))
     assert "one of `exact`, `about`" in qualifier_row and "| yes |" in qualifier_row
