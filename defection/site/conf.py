@@ -47,6 +47,9 @@ html_js_files = [
     ("course_chart.site.js", {"defer": "defer"}),
     ("course_site_charts.js", {"defer": "defer"}),
 ]
+# The theme follows the reader's light/dark preference ("auto"); without a value its script
+# logs an error on every page. Charts keep a light card in dark mode (course_site.css).
+html_context = {"default_mode": "auto"}
 html_copy_source = False
 html_show_sourcelink = False
 html_last_updated_fmt = None
