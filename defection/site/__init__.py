@@ -20,14 +20,14 @@ __all__ = ["build", "build_report"]
 
 
 def build(out_dir: Path | None = None, *, execute: bool = True) -> Path:
-    """Build the site and return the folder holding ``index.html`` (see ``defection.site.build``)."""
-    from defection.site.build import build as _build
+    """Build the site and return the folder holding ``index.html`` (see ``defection.site.builder.build``)."""
+    from defection.site.builder import build as _build
 
     return _build(out_dir, execute=execute)
 
 
 def build_report(out_dir: Path | None = None, *, execute: bool = True, verbose: bool = False, progress=None):
     """Build the site and return a ``BuildReport`` (folder, seconds, pages, files, bytes, warnings)."""
-    from defection.site.build import build_report as _build_report
+    from defection.site.builder import build_report as _build_report
 
     return _build_report(out_dir, execute=execute, verbose=verbose, progress=progress)

@@ -23,15 +23,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="show Sphinx's full log")
     args = parser.parse_args(argv)
 
-    from defection.site.build import SiteBuildError, build_report
+    from defection.site import builder
     from defection.site.deps import MissingSiteDependencies
 
     def progress(message: str) -> None:
         print(message, flush=True)
 
     try:
-        report = build_report(args.out, execute=not args.no_execute, verbose=args.verbose, progress=progress)
-    except (MissingSiteDependencies, SiteBuildError) as exc:
+        report = builder.build_report(args.out, execute=not args.no_execute, verbose=args.verbose, progress=progress)
+    except (MissingSiteDependencies, builder.SiteBuildError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     if report.warnings:

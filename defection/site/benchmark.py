@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from defection.site.build import build_report
+from defection.site.builder import build_report
 
 
 def sizes(site: Path, *, top: int = 8) -> dict[str, Any]:

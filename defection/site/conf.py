@@ -1,4 +1,4 @@
-"""Sphinx configuration of the course website (used by ``defection.site.build``).
+"""Sphinx configuration of the course website (used by ``defection.site.builder``).
 
 The source folder is a staging copy that the builder writes (lessons, exercise sets, data
 pages, generated pages); this file only says how to turn it into HTML. Everything the

@@ -199,7 +199,7 @@ def test_a_second_build_replaces_the_first_and_a_foreign_folder_is_refused(site,
     foreign = tmp_path / "mine"
     foreign.mkdir()
     (foreign / "notes.txt").write_text("keep me", encoding="utf-8")
-    from defection.site.build import SiteBuildError
+    from defection.site.builder import SiteBuildError
 
     with pytest.raises(SiteBuildError, match="not empty and does not hold an earlier build"):
         build(foreign, execute=False)

@@ -146,7 +146,10 @@ def build_report(
         work_dir = Path(work)
         src = work_dir / "src"
         say("Preparing pages from lessons/, exercises/ and data/ ...")
-        staged = stage(src, binder_url=binder)
+        try:
+            staged = stage(src, binder_url=binder)
+        except (OSError, ValueError, RuntimeError) as exc:  # each names its file and part
+            raise SiteBuildError(f"cannot prepare the site's pages: {exc}") from exc
         if execute:
             say(f"Running {len(staged.lessons)} lessons in fresh kernels (a few minutes) ...")
         log_path = work_dir / "sphinx.log"
