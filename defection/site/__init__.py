@@ -10,6 +10,16 @@ Why Sphinx (with MyST-NB and sphinx-book-theme) rather than Jupyter Book 2: Jupy
 (mystmd) fetches its site template from the network at build time and fails offline; the
 Sphinx stack builds with no network and writes pages that load nothing from elsewhere.
 The site's tools are pinned in ``defection/site/requirements.txt``, apart from the course.
+
+Why the printable handouts (``defection.handouts``) keep a path of their own: a handout is
+one self-contained HTML file per lesson that needs no JavaScript (charts inlined as SVG by
+vl-convert), so it prints to PDF as it is and opens from an e-mail or a USB stick; a site
+page needs JavaScript for its tooltips and shares its scripts with every other page. The two
+share everything above the last step: the same notebooks run the same way in fresh kernels,
+the same chart builders and themes, the same panels at their default settings
+(``Panel.settings_text``), the same sources for citations. Printing site pages instead would
+need a browser driver at handout time; drawing site charts as SVG would add vl-convert (84 MB)
+to the site build and lose the tooltips.
 """
 
 from __future__ import annotations

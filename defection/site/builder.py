@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -188,9 +189,19 @@ def build_report(
         if app.statuscode != 0:
             raise SiteBuildError(f"Sphinx reported failure:\n{messages.getvalue()[-3000:]}")
     _remove_stray_templates(out)
-    found = [line for line in messages.getvalue().splitlines() if "WARNING" in line or "ERROR" in line]
+    found = _readable_warnings(messages.getvalue(), src)
     pages, files, size = measure(out)
     return BuildReport(out, time.perf_counter() - started, pages, files, size, found)
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _readable_warnings(text: str, src: Path) -> list[str]:
+    """Sphinx's warnings without colour codes, naming pages relative to the site's sources."""
+    lines = [_ANSI.sub("", line) for line in text.splitlines()]
+    prefix = str(src) + os.sep
+    return [line.replace(prefix, "") for line in lines if "WARNING" in line or "ERROR" in line]
 
 
 def build(out_dir: Path | None = None, *, execute: bool = True) -> Path:

@@ -19,15 +19,24 @@ import pytest
 pytest.importorskip("sphinx", reason="the site tools are not installed (pip install -r defection/site/requirements.txt)")
 pytest.importorskip("myst_nb", reason="the site tools are not installed (pip install -r defection/site/requirements.txt)")
 
-from defection.site import build  # noqa: E402
+from defection.site import build, build_report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.site
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    return build(tmp_path_factory.mktemp("site") / "out")
+def report(tmp_path_factory):
+    return build_report(tmp_path_factory.mktemp("site") / "out")
+
+
+@pytest.fixture(scope="module")
+def site(report) -> Path:
+    return report.out_dir
+
+
+def test_the_build_has_no_sphinx_warnings(report):
+    assert report.warnings == [], "Sphinx warned:\n" + "\n".join(report.warnings[:10])
 
 
 class _Page(HTMLParser):
