@@ -117,6 +117,13 @@ def test_no_page_loads_a_script_style_sheet_or_font_from_elsewhere(site):
         assert found is None, f"{sheet.relative_to(site)} fetches {found.group(0)!r}"
 
 
+def test_no_script_or_style_sheet_points_to_a_missing_source_map(site):
+    for sheet in list((site / "_static").rglob("*.js")) + list((site / "_static").rglob("*.css")):
+        found = re.search(r"sourceMappingURL=(\S+?)(\s*\*/)?\s*$", sheet.read_text(encoding="utf-8"))
+        if found:
+            assert (sheet.parent / found.group(1)).exists(), f"{sheet.relative_to(site)} names a missing map"
+
+
 def test_every_local_link_and_anchor_on_every_page_exists(site):
     ids: dict[Path, set[str]] = {}
     broken: list[str] = []
