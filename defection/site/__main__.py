@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         f"Built {report.pages} pages ({report.bytes / 1e6:.1f} MB in {report.files} files) "
         f"in {report.seconds:.0f} s."
     )
-    print(report.out_dir)
+    print(report.out_dir, flush=True)
     return 0
 
 

@@ -58,7 +58,7 @@ def landing_page(
     for meta in lessons:
         out.append(f"### [{meta.title}](lessons/{meta.stem}.ipynb)")
         out.append("")
-        out.append(f"**Time:** {meta.time}")
+        out.append(f"**Time:** {meta.short_time}")
         out.append("")
         if meta.summary:
             out += [meta.summary, ""]
@@ -70,7 +70,7 @@ def landing_page(
         exercise = exercises.get(meta.number)
         if exercise is not None:
             out.append(
-                f"**Practise:** [{exercise.title}](exercises/{exercise.stem}.ipynb) ({exercise.time})"
+                f"**Practise:** [{exercise.title}](exercises/{exercise.stem}.ipynb) ({exercise.short_time})"
             )
             out.append("")
     out += [

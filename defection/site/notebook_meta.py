@@ -14,7 +14,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-TIME = re.compile(r"^\s*\**Estimated time:?\**:?\s*(.+?)\s*$", re.MULTILINE | re.IGNORECASE)
+#: "Estimated time: 50 minutes" or "Time: about 90 minutes (measured: ...)", bold or not.
+TIME = re.compile(r"^\s*\**(?:Estimated\s+)?time\**\s*:\s*\**\s*(.+?)\s*$", re.MULTILINE | re.IGNORECASE)
+#: Past this length a time's bracketed explanation is left to the notebook itself.
+SHORT_TIME = 60
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
 
@@ -37,6 +40,23 @@ class NotebookMeta:
     @property
     def stem(self) -> str:
         return self.path.stem
+
+    @property
+    def short_time(self) -> str:
+        """The time as a course map shows it: '50 minutes', 'about 85 minutes (estimated)'.
+
+        A long bracketed note on how the time was found stays in the notebook; the map keeps
+        whether it was measured.
+        """
+        if len(self.time) <= SHORT_TIME or " (" not in self.time:
+            return self.time
+        head, note = self.time.split(" (", 1)
+        note = note.strip().lower()
+        if note.startswith("not measured") or note.startswith("estimated"):
+            return f"{head} (estimated)"
+        if note.startswith("measured"):
+            return f"{head} (measured)"
+        return head
 
     @property
     def number(self) -> str:
@@ -112,7 +132,9 @@ def read(path: Path, *, need_key_points: bool = True) -> NotebookMeta:
         raise NotebookMetaError(f"{path}: the first cell should start with a '# Title' line")
     time_match = TIME.search(first)
     if not time_match:
-        raise NotebookMetaError(f"{path}: the first cell has no 'Estimated time: ...' line")
+        raise NotebookMetaError(
+            f"{path}: the first cell has no 'Estimated time: ...' (or 'Time: ...') line"
+        )
     objectives = bullets(section(first, "Learning objectives"))
     key_points: list[str] = []
     for cell in cells:

@@ -68,7 +68,7 @@ def link_citations(
 def glance_cell(meta: NotebookMeta, exercise: NotebookMeta | None) -> dict:
     """The markdown cell put under a lesson's opening: time, exercise set and key points."""
     lines = [":::{admonition} This lesson at a glance", ":class: course-glance", ""]
-    facts = [f"**Time:** {meta.time}"]
+    facts = [f"**Time:** {meta.short_time}"]
     if exercise is not None:
         facts.append(f"**Exercise set:** [{exercise.title}](../exercises/{exercise.stem}.ipynb)")
     lines.append(" · ".join(facts))

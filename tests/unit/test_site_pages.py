@@ -267,3 +267,21 @@ def test_citation_keys_become_author_year_links_to_the_bibliography():
 def test_in_page_reference_links_point_into_the_bibliography_when_moved_off_the_lesson():
     out = stage.link_citations("[Zed 2020](#ref-zed_2020)", {}, "bibliography.html", in_page=False)
     assert out == '<a href="bibliography.html#ref-zed_2020">Zed 2020</a>'
+
+
+@pytest.mark.parametrize("line, time, short", [
+    ("Estimated time: 50 minutes", "50 minutes", "50 minutes"),
+    ("**Estimated time:** 35 minutes.", "35 minutes", "35 minutes"),
+    ("Time: about 90 minutes (measured: a new user who had used Python twice worked the whole set)",
+     "about 90 minutes (measured: a new user who had used Python twice worked the whole set)",
+     "about 90 minutes (measured)"),
+    ("Estimated time: about 85 minutes (not measured: the timed run of two other sets works out at this)",
+     "about 85 minutes (not measured: the timed run of two other sets works out at this)",
+     "about 85 minutes (estimated)"),
+    ("Estimated time: 60 minutes (plus the seminar debate)", "60 minutes (plus the seminar debate)",
+     "60 minutes (plus the seminar debate)"),
+])
+def test_a_notebooks_time_is_read_in_either_wording_and_shortened_for_the_map(tmp_path, line, time, short):
+    path = _notebook(tmp_path / "09_set.ipynb", [f"# Exercise set 09 — Times\n\nWhat it is.\n\n{line}\n"])
+    meta = notebook_meta.read(path, need_key_points=False)
+    assert (meta.time, meta.short_time, meta.summary) == (time, short, "What it is.")
