@@ -15,7 +15,9 @@ author = "The Breaking Ranks course authors"
 copyright = "the Breaking Ranks course authors; text CC-BY-4.0, code MIT"
 language = "en"
 
-extensions = ["myst_nb"]
+# githubpages writes .nojekyll: without it GitHub Pages hides every folder whose name starts
+# with "_", which is where Sphinx puts the scripts and styles (_static/).
+extensions = ["myst_nb", "sphinx.ext.githubpages"]
 root_doc = "index"
 exclude_patterns = ["_build", "**.ipynb_checkpoints", ".jupyter_cache", "jupyter_execute"]
 

@@ -85,6 +85,7 @@ def _normal(text: str) -> str:
 def test_the_build_returns_the_folder_holding_index_html(site):
     assert site.is_absolute() and (site / "index.html").is_file()
     assert (site / "search.html").is_file() and (site / "searchindex.js").is_file()
+    assert (site / ".nojekyll").is_file(), "GitHub Pages would hide _static/ without it"
 
 
 def test_every_lesson_exercise_set_data_table_and_source_has_its_page(site):
