@@ -202,6 +202,14 @@ def test_lessons_show_time_key_points_and_drawn_charts_with_descriptions(site):
         assert "output stderr" not in raw, f"{notebook.name} shows a warning printed while it ran"
 
 
+def test_the_chart_bundle_loads_only_on_pages_with_charts(site):
+    for path in _pages(site):
+        raw = path.read_text(encoding="utf-8")
+        has_chart = "data-course-chart-spec=" in raw
+        assert ("course_chart.site.js" in raw) == has_chart, path.relative_to(site)
+        assert "course_site_charts.js" in raw, f"{path.relative_to(site)} would never report its charts drawn"
+
+
 def test_the_search_index_holds_a_word_from_lesson_03(site):
     index = (site / "searchindex.js").read_text(encoding="utf-8")
     assert '"kappa"' in index, "Cohen's kappa (lesson 03) is not searchable"
