@@ -210,6 +210,15 @@ def test_the_chart_bundle_loads_only_on_pages_with_charts(site):
         assert "course_site_charts.js" in raw, f"{path.relative_to(site)} would never report its charts drawn"
 
 
+def test_every_disclosure_toggle_has_a_name_and_no_style_sheet_imports_another(site):
+    for path in _pages(site):
+        for summary in re.findall(r"<summary[^>]*>.*?</summary>", path.read_text(encoding="utf-8"), re.DOTALL):
+            text = re.sub(r"<[^>]+>", "", summary).strip()
+            assert text or "aria-label=" in summary, f"{path.relative_to(site)}: unnamed toggle {summary[:80]}"
+    for sheet in (site / "_static").rglob("*.css"):
+        assert "@import" not in sheet.read_text(encoding="utf-8"), f"{sheet.relative_to(site)} imports a sheet"
+
+
 def test_the_search_index_holds_a_word_from_lesson_03(site):
     index = (site / "searchindex.js").read_text(encoding="utf-8")
     assert '"kappa"' in index, "Cohen's kappa (lesson 03) is not searchable"
