@@ -18,7 +18,9 @@ OPEN_TIMEOUT = 60
 
 JS_CITATIONS = """() => {
   const md = [...document.querySelectorAll('.jp-Notebook .jp-RenderedMarkdown')];
-  const raw = md.filter(e => /\\[@[a-z]/.test(e.innerText)).map(e => e.innerText.slice(0, 120));
+  // Code spans may show a key on purpose (how a student types one in an answer).
+  const prose = e => { const c = e.cloneNode(true); c.querySelectorAll('code, pre').forEach(n => n.remove()); return c.textContent; };
+  const raw = md.filter(e => /\\[@[a-z]/.test(prose(e))).map(e => prose(e).slice(0, 120));
   const links = [...document.querySelectorAll('.jp-Notebook .jp-RenderedMarkdown a[href^="#ref-"]')];
   return {raw, hrefs: links.map(a => a.getAttribute('href')), texts: links.map(a => a.innerText)};
 }"""
