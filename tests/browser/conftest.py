@@ -52,9 +52,14 @@ def lab_server(chromium_path, lab_root):
         server.cleanup()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def lab_browser(chromium_path):
-    """Headless Debian chromium driven by Playwright (never `playwright install`)."""
+    """Headless Debian chromium driven by Playwright (never `playwright install`).
+
+    One per test module, not per session: Playwright's sync API refuses to start while
+    another sync_playwright is running in the same process, so a session-long one here would
+    break the JupyterHub and site tests whenever xdist puts them on the same worker.
+    """
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:  # same rule as a missing chromium: skip at home, fail in CI
@@ -69,7 +74,7 @@ def lab_browser(chromium_path):
         browser = pw.chromium.launch(
             executable_path=chromium_path, args=bh.CHROMIUM_ARGS, headless=True
         )
-        # One context for the session: JupyterLab's static files are cached after the
+        # One context for the module: JupyterLab's static files are cached after the
         # first notebook, which saves a few seconds per notebook.
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         try:
