@@ -26,6 +26,9 @@ Rules (the whole contract between lesson authors and this script):
   metadata gains ``{"defection": {"lesson": "NN"}}`` (from the file name) so the grader
   knows the lesson even when a student renames the file.
 
+* The closing reference list (see :mod:`defection.citations`) is rebuilt from what the
+  exercise still cites, so works cited only in a model answer are not listed.
+
 * Writing is deterministic (nbformat v4, ``indent=1``, sorted keys, trailing newline),
   and files are only rewritten when their bytes change, so regeneration is
   byte-identical. A marker without its partner raises :class:`ExerciseError` naming the
@@ -153,11 +156,24 @@ def make_exercise(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode
             if "BEGIN SOLUTION" in cell.source:
                 raise ExerciseError(f"{where}: solution markers in a {cell.cell_type} cell")
     ex.metadata.pop("widgets", None)
+    _relist_references(ex, name)
     m = _LESSON.match(stem)
     if m:
         ex.metadata.setdefault("defection", {})
         ex.metadata["defection"].setdefault("lesson", m.group(1))
     return ex
+
+
+def _relist_references(ex: nbformat.NotebookNode, name: str) -> None:
+    """Rebuild the closing reference list from what the exercise itself still cites.
+
+    A solution's list also holds works cited only in its model answers; once those are
+    replaced by "_Write your answer here._" the exercise should not list them.
+    """
+    from defection import citations
+
+    if any(c.cell_type == "markdown" and citations.is_reference_cell(c) for c in ex.cells):
+        citations.sync_notebook(ex, citations.load_sources(), f"{name}, ")
 
 
 def render(nb: nbformat.NotebookNode) -> str:

@@ -72,8 +72,11 @@ COURSE_FIGURES = (
 #: Numbers that are names, not figures (Operation 1027).
 NAMES = {1027.0}
 
-_CITE = re.compile(r"\[@[^\]]+\]")
-_KEY = re.compile(r"@([a-z0-9_]+)")
+#: A citation as the notebooks write it, ``([Kyed 2024](#ref-kyed_2024); ...)``, or a raw
+#: key group ``[@kyed_2024]`` (as in the Python-held model answers).
+_LINK = r"\[[^\[\]]+\]\(#ref-[a-z][a-z0-9_]*\)"
+_CITE = re.compile(r"\[@[^\]]+\]|\(\s*" + _LINK + r"(?:\s*;\s*" + _LINK + r")*\s*\)")
+_KEY = re.compile(r"@([a-z0-9_]+)|\(#ref-([a-z][a-z0-9_]*)\)")
 _NUMBER = re.compile(r"(?<![\w.,/-])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w/])")
 _DATE = re.compile(r"\b(\d{1,2}) (" + "|".join(MONTHS) + r") (\d{4})\b")
 
@@ -128,7 +131,7 @@ def _sentences(text: str) -> list[str]:
 def _cited(sentence: str) -> list[str]:
     keys: list[str] = []
     for block in _CITE.findall(sentence):
-        keys += _KEY.findall(block)
+        keys += [old or new for old, new in _KEY.findall(block)]
     return keys
 
 

@@ -1,7 +1,8 @@
 """Who said it: look up the sources behind every figure and format them for footnotes.
 
 Every row of every table carries a ``source_id``; lessons cite the same keys in their
-prose as ``[@key]``. These helpers turn a key into the short form a reader expects in a
+prose as author-year links, ``([Kyed 2024](#ref-kyed_2024))``, written from the keys by
+:mod:`defection.citations`; texts kept in Python (model answers) still use ``[@key]``. These helpers turn a key into the short form a reader expects in a
 sentence and the full reference a reader needs to find the original.
 
 >>> from defection.sources import cite, reference
@@ -20,6 +21,8 @@ from defection import data
 
 CITATION_KEY = re.compile(r"@([A-Za-z][A-Za-z0-9_]*)")
 CITATION_GROUP = re.compile(r"\[([^\[\]]*@[A-Za-z][^\[\]]*)\]")
+#: A citation as the notebooks write it: ``[Kyed 2024](#ref-kyed_2024)`` (text, key).
+CITATION_LINK = re.compile(r"\[([^\[\]]+)\]\(#ref-([a-z][a-z0-9_]*)\)")
 
 
 class UnknownSourceError(KeyError):
@@ -64,8 +67,14 @@ def references(keys) -> str:
 
 
 def keys_in_text(text: str) -> list[str]:
-    """The source keys cited in prose as ``[@key]`` or ``[@a; @b]``, in order of appearance."""
-    found: list[str] = []
-    for group in CITATION_GROUP.findall(text):
-        found += CITATION_KEY.findall(group)
-    return found
+    """The source keys cited in ``text``, in order of appearance.
+
+    Both forms count: a key group, ``[@key]`` or ``[@a; @b]``, and a citation link,
+    ``[Kyed 2024](#ref-kyed_2024)``. A reference list's anchors are not citations.
+    """
+    found: list[tuple[int, str]] = []
+    for match in CITATION_GROUP.finditer(text):
+        found += [(match.start(), key) for key in CITATION_KEY.findall(match.group(1))]
+    found += [(match.start(), match.group(2)) for match in CITATION_LINK.finditer(text)]
+    return [key for _, key in sorted(found, key=lambda pair: pair[0])]
+

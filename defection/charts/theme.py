@@ -7,7 +7,9 @@ every chart becomes a small widget whose pre-built Vega bundle ships inside the 
 so charts draw offline, as SVG (real text for screen readers), at no start-up cost.
 
 For printable handouts, ``DEFECTION_STATIC_CHARTS=1`` switches to a static SVG
-renderer (vl-convert, offline), so exported HTML shows every chart as an image.
+renderer (vl-convert, offline), so exported HTML shows every chart as an image. For the
+course website, ``BREAKING_RANKS_STATIC_SITE=1`` switches to HTML that the site's own
+Vega scripts draw, tooltips included (``defection.charts.site_html``).
 """
 
 from __future__ import annotations
@@ -47,7 +49,9 @@ CATEGORY_COLORS = {
 
 THEME_NAME = "breaking_ranks"
 RENDERER = "breaking_ranks"
+SITE_RENDERER = "breaking_ranks_site"
 STATIC_ENV = "DEFECTION_STATIC_CHARTS"
+SITE_ENV = "BREAKING_RANKS_STATIC_SITE"
 
 
 def _theme() -> dict:
@@ -69,6 +73,11 @@ def static_mode() -> bool:
     return os.environ.get(STATIC_ENV, "") not in ("", "0", "false", "False")
 
 
+def site_mode() -> bool:
+    """True while the course is executed for its static website (``python -m defection.site``)."""
+    return os.environ.get(SITE_ENV, "") not in ("", "0", "false", "False")
+
+
 def setup() -> None:
     """Enable the course theme and an offline renderer. Call once at the top of a notebook.
 
@@ -81,17 +90,37 @@ def setup() -> None:
     pd.set_option("display.max_rows", 80)
     pd.set_option("display.max_colwidth", 120)
     when_imported("altair", configure_altair)
+    if site_mode():
+        _detach_widgets()
     # Plain-words notes before the tracebacks beginners meet most (no-op outside IPython).
     from defection import friendly_errors
 
     friendly_errors.install()
 
 
+def _detach_widgets() -> None:
+    """Site mode: widgets keep working in Python but send nothing to a front end.
+
+    The website is built with no browser attached, and panels display as static HTML
+    there; without this, every widget's state (the chart widget carries the 900 KB Vega
+    bundle) would be recorded by the executing client and written into the page.
+    """
+    import comm
+
+    def create_comm(*args, **kwargs):
+        return comm.DummyComm(*args, **kwargs)
+
+    comm.create_comm = create_comm
+
+
 def configure_altair(alt) -> None:
     """The course theme, the offline renderer and the strict-JSON data transformer."""
     alt.theme.register(THEME_NAME, enable=True)(_theme)
     alt.renderers.register(RENDERER, _course_renderer)
-    if static_mode():
+    alt.renderers.register(SITE_RENDERER, _site_renderer)
+    if site_mode():
+        _ = alt.renderers.enable(SITE_RENDERER)
+    elif static_mode():
         _ = alt.renderers.enable("svg")
     else:
         _ = alt.renderers.enable(RENDERER)
@@ -105,6 +134,12 @@ def _course_renderer(spec: dict, **metadata):
     from defection.charts.live import course_renderer
 
     return course_renderer(spec, **metadata)
+
+
+def _site_renderer(spec: dict, **metadata):
+    from defection.charts.site_html import site_renderer
+
+    return site_renderer(spec, **metadata)
 
 
 def _json_safe(value):

@@ -36,6 +36,9 @@ COUP_DAY, SEPTEMBER_START, LATE_SEPTEMBER = "2021-02-01", "2021-09-01", "2021-09
 
 #: The one source that reports defence spending year by year (q5, q6).
 SPENDING_SOURCE = "militarycoupmyanmar_2024"
+#: q6 compares two full-year budgets. The 2021 row (ec28) probably covers a shorter, interim
+#: period (its description and Lesson 2 say so), so the lesson's safe comparison is 2022 with 2023.
+EARLIER_YEAR, LATER_YEAR, PARTIAL_YEAR = 2022, 2023, 2021
 
 #: Words in an exit row's description that say where the stake went (q8).
 MILITARY_BUYER = re.compile(r"military-linked|buyback", re.I)
@@ -95,9 +98,13 @@ def _other_2023() -> float:
     return float(rows["value"].iloc[0])
 
 
-def _spending_ratio() -> float:
-    s = _spending().set_index("year")["value"]
-    return float(s.iloc[-1] / s.iloc[0])
+def _by_year():
+    return _spending().set_index("year")["value"]
+
+
+def _spending_ratio(earlier: int = EARLIER_YEAR) -> float:
+    by_year = _by_year()
+    return float(by_year[LATER_YEAR] / by_year[earlier])
 
 
 def _exits():
@@ -309,18 +316,20 @@ q5 = ChartQuestion(
 q6 = NumberQuestion(
     "q6",
     variable="spending_ratio",
-    prompt="How many times larger defence spending was in 2023 than in 2021 (nominal kyat)",
+    prompt="How many times larger defence spending was in 2023 than in 2022 (nominal kyat, "
+    "two full-year budgets)",
     expected=_spending_ratio,
     decimals=2,
     hints=[
-        "Use the `spending` table: one row per year, from one source.",
+        "Use the `spending` table: one row per year, from one source. Leave 2021 aside: its "
+        "description says it probably covers less than a full year.",
         "'How many times larger' is a ratio: later value / earlier value.",
         "Fill in the blanks: by_year = spending.set_index('year')['value']; then "
         "spending_ratio = by_year[...] / by_year[...].",
     ],
     solution=(
         'by_year = spending.set_index("year")["value"]\n'
-        "spending_ratio = float(by_year[2023] / by_year[2021])"
+        "spending_ratio = float(by_year[2023] / by_year[2022])"
     ),
     mistakes=[
         (
@@ -329,7 +338,12 @@ q6 = NumberQuestion(
         ),
         (lambda: 1 / _spending_ratio(), "You divided the earlier year by the later one."),
         (
-            lambda: _other_2023() / float(_spending()["value"].iloc[0]),
+            lambda: _spending_ratio(PARTIAL_YEAR),
+            "You compared 2023 with 2021. Read the description of row ec28: the 2021 figure "
+            "probably covers an interim budget of less than a year, so compare 2023 with 2022.",
+        ),
+        (
+            lambda: _other_2023() / float(_by_year()[EARLIER_YEAR]),
             "You used the rounded Irrawaddy figure (row ec31); stay with one source's series.",
         ),
     ],

@@ -575,7 +575,7 @@ W2_MODEL = (
     "row has a junta claimant. Most numbers come from defector groups and the NUG, who "
     "campaign for defection and have reasons to report large totals; they often merge "
     "soldiers and police, and the NUG's own total fell from about 20,000 to about 15,000 "
-    "in four months [@thanlwin_2023_may; @thanlwin_2023_sep]. A fair analyst neither "
+    "in about three months [@thanlwin_2023_may; @thanlwin_2023_sep]. A fair analyst neither "
     "dismisses nor repeats them: she states who claimed what, when and counting whom; "
     "prefers registered figures, such as about 4,000 soldiers on the NUG's register by "
     "mid-2024 [@kyed_2024]; compares them with researchers' estimates, such as about 2,000 "

@@ -401,7 +401,17 @@ q7 = SetQuestion(
     mistakes=[
         (
             lambda: _big_regions(REGION_THRESHOLD + 100),
-            "Some regions with 500 or more are missing: two regions share the same value.",
+            "Some regions with at least 500 are missing from your list: check your threshold "
+            "(at least 500 means >= 500) and compare each region's value with it.",
+        ),
+        (
+            lambda: sorted(
+                _monitor_regions().drop_duplicates("value").loc[
+                    lambda rows: rows["value"] >= REGION_THRESHOLD, "region"
+                ]
+            ),
+            "One region is missing: two regions in the breakdown carry exactly the same "
+            "figure, and each counts. Did you drop duplicate values?",
         ),
         (
             lambda: _big_regions(0),
@@ -553,8 +563,8 @@ q11 = ChoiceQuestion(
     },
     expected=_why_capacity_stops_mattering,
     feedback={
-        "a": "Funding matters, but in your q9 and q10 runs capacity did change the result, "
-        "from 200 up to 800: why does it stop mattering at some point?",
+        "a": "Funding matters, but in your q10 runs capacity did change the result, from 200 "
+        "up to 800: why does it stop mattering at some point?",
         "c": "The model has no randomness: the same settings always give the same table.",
         "d": "Look at the 'queue' column of the run in month 6.",
     },

@@ -236,7 +236,8 @@ q3 = FrameQuestion(
         "result.split_at_top). Collect them in a list.",
         "Fill in the blanks: rows = []; for name, settings in PRESETS.items(): r = "
         "scenario(**settings); rows.append({'preset': name, 'senior_defection': r.value(...),"
-        " 'senior_softliners': ..., 'rank_and_file_out': ..., 'split_at_top': r....}); then "
+        " 'senior_softliners': ..., 'elite_split': ..., 'rank_and_file_out': ..., 'split_at_top': "
+        "r....}); then "
         "preset_outputs = pd.DataFrame(rows).",
     ],
     solution=(
@@ -445,13 +446,15 @@ q8 = ChoiceQuestion(
     hints=[
         "Read the docstring of the scenario module: help(scenario) or the lesson's section 2. "
         "Where do its constants and thresholds come from?",
-        "Run the q7 options twice: do the results change? And what would happen to your "
-        "answer if the senior threshold were 20% instead of 25%?",
+        "Run the q7 options twice: do the results change? Then run the scratch cell: what "
+        "happens to the verdict if a fifth of the excluded faction, instead of a quarter, "
+        "is enough to carry the rest (bloc_threshold=0.2)?",
     ],
     solution=(
-        "# the same setting with a lower bar: the answer moves with the convention\n"
-        'lower_bar = {**PRESETS["Economic collapse"], "incentives": 0.8}\n'
-        "print(scenario(**lower_bar, senior_threshold=0.15).split_at_top)\n"
+        "# one option below your q7 answer, with a lower bar for acting together\n"
+        'trial = {**PRESETS["Economic collapse"], "incentives": 0.6}\n'
+        "print(scenario(**trial).split_at_top)                      # False\n"
+        "print(scenario(**trial, bloc_threshold=0.2).split_at_top)  # True: the convention decides\n"
         'answer_q8 = "b"'
     ),
 )

@@ -8,6 +8,9 @@ is a plain function of the control values that returns an altair chart, and
 ``caption`` a plain function that returns the sentence printed under it.
 In handout mode (``DEFECTION_STATIC_CHARTS=1``) a panel prints its chart at the
 default settings instead of live controls, because a printed page cannot move a slider.
+On the course website (``BREAKING_RANKS_STATIC_SITE=1``) there is no kernel to move one
+either: a panel shows its chart at the default settings (drawn by the site's own Vega
+scripts, tooltips included), its caption, and how to get the live panel.
 """
 
 from __future__ import annotations
@@ -21,12 +24,19 @@ import ipywidgets as widgets
 from IPython.display import Markdown, display
 
 from defection.charts.live import CourseChart
-from defection.charts.theme import static_mode
+from defection.charts.theme import site_mode, static_mode
 
 MODEL_DISCLAIMER = (
     "This is a teaching model: it illustrates an argument under stated assumptions. "
     "It forecasts nothing about Myanmar."
 )
+
+#: Where the site's note sends a reader who wants the live panel. The site builder sets
+#: these for the kernels it runs (the install page's address relative to a lesson page, and
+#: a Binder address when the course's public repository is known).
+INSTALL_URL_ENV = "BREAKING_RANKS_SITE_INSTALL_URL"
+BINDER_URL_ENV = "BREAKING_RANKS_SITE_BINDER_URL"
+DEFAULT_INSTALL_URL = "../install.html"
 
 
 def _plain(value: Any) -> str:
@@ -139,12 +149,55 @@ class Panel:
     def _on_change(self, _change: dict) -> None:
         self.update()
 
+    def settings_text(self) -> str:
+        """The current settings in words: 'Period: Feb 2021 – May 2026; Categories: all'."""
+        return "; ".join(
+            f"{(control.description or name).rstrip(':')}: {_setting(control)}"
+            for name, control in self.controls.items()
+        )
+
+    def site_html(self) -> str:
+        """The panel as a static web page shows it: chart at these settings, caption, a note."""
+        import os
+
+        from defection.charts.live import chart_spec
+        from defection.charts.site_html import chart_html
+
+        chart = self.chart()
+        spec = chart_spec(chart)
+        caption = self.caption_text(chart)
+        same = caption.strip() == str(spec.get("description", "")).strip()
+        parts = ['<section class="course-panel">']
+        if self.title:
+            parts.append(f'<p class="course-panel-title"><strong>{html.escape(self.title)}</strong></p>')
+        parts.append(
+            '<p class="course-panel-settings">Shown at its starting settings: '
+            f"{html.escape(self.settings_text())}.</p>"
+        )
+        parts.append(chart_html(spec, show_description=not same))
+        if caption:
+            parts.append(f'<p class="course-panel-caption">{html.escape(caption)}</p>')
+        if self.is_model:
+            parts.append(f'<p class="course-panel-model"><em>{html.escape(MODEL_DISCLAIMER)}</em></p>')
+        install = os.environ.get(INSTALL_URL_ENV) or DEFAULT_INSTALL_URL
+        binder = os.environ.get(BINDER_URL_ENV, "")
+        # Without a known public repository, the install page's Binder section says how.
+        binder = binder or f"{install}#binder"
+        binder_link = f'<a href="{html.escape(binder, quote=True)}">open it on Binder</a>'
+        parts.append(
+            '<p class="course-panel-note">This panel is interactive when you run the lesson: '
+            f'<a href="{html.escape(install, quote=True)}">install the course</a> or {binder_link}.</p>'
+        )
+        parts.append("</section>")
+        return "".join(parts)
+
     def _ipython_display_(self) -> None:
-        if static_mode():
-            settings = "; ".join(
-                f"{(control.description or name).rstrip(':')}: {_setting(control)}"
-                for name, control in self.controls.items()
-            )
+        if site_mode():
+            text = f"{self.title}\n" if self.title else ""
+            text += f"(shown at its starting settings: {self.settings_text()})\n{self.caption_text()}"
+            display({"text/html": self.site_html(), "text/plain": text}, raw=True)
+        elif static_mode():
+            settings = self.settings_text()
             heading = f"**{self.title}** " if self.title else ""
             display(Markdown(f"{heading}(printed at the default settings: {settings})"))
             chart = self.chart()

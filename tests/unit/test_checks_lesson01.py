@@ -62,6 +62,19 @@ def test_expected_values_come_from_the_data():
     assert L.CLAIMED_FACTOR * without > 1
 
 
+def test_table_description_matches_navco():
+    """Section 0 describes the campaigns table; its counts and years must be the table's
+    (it once said every campaign had ended by 2014, while 37 were still under way)."""
+    campaigns = data.load("campaigns")
+    text = H.notebook_text(H.solution_path(STEM), "markdown")
+    intro = " ".join(text[text.index("## 0. The tables"):text.index("## 1.")].split())
+    ongoing = int(campaigns["ongoing"].sum())
+    assert f"{len(campaigns)} mass campaigns" in intro
+    assert f"between {campaigns['byear'].min()} and {campaigns['byear'].max()}" in intro
+    assert f"{ongoing} of them were still under way" in intro
+    assert int(campaigns["eyear"].max()) == 2014 and "ended by 2014" not in intro
+
+
 def test_q5_answer_follows_from_the_data():
     assert QS.by_name("q5").expected_value() == "c"
     assert set(QS.by_name("q5").options) == {"a", "b", "c", "d"}

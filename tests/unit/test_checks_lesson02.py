@@ -64,9 +64,10 @@ def plausible_wrong(eco) -> dict:
             alt.Chart(by_year[["date", "value"]]).mark_bar().encode(x="date:T", y="value:Q"),
         ],
         "q6": [
-            float(s.iloc[-1] / s.iloc[0]) - 1,
-            float(s.iloc[0] / s.iloc[-1]),
-            float(s.iloc[-1] - s.iloc[0]),
+            float(s[2023] / s[2022]) - 1,
+            float(s[2022] / s[2023]),
+            float(s[2023] - s[2022]),
+            float(s[2023] / s[2021]),
         ],
         "q7": [sorted(set(exits["actor"].astype(str))), ["Kirin Holdings", "Telenor"]],
         "q8": [L._exited(), ["Telenor"], ["Kirin Holdings", "Telenor", "Woodside"]],
@@ -101,6 +102,8 @@ def test_own_computations_agree_with_expected(eco):
     counts = L.q4.expected_value()
     assert counts["rows"].sum() == len(eco) and set(counts["kind"]) == set(eco["kind"].astype(str))
     assert L.q6.expected_value() > 1
+    spending = L._spending().set_index("year")["value"]
+    assert math.isclose(L.q6.expected_value(), float(spending[2023] / spending[2022]))
     assert set(L.q8.expected_value()) < set(L.q7.expected_value())
     share = L.q9.expected_value()
     assert 0 < share < 1
@@ -142,6 +145,22 @@ def test_targeted_mistake_messages(eco):
     assert "split" in L.q7.evaluate(sorted(set(eco.loc[eco["kind"] == "exit", "actor"]))).message
     assert "junior" in L.q9.evaluate(L._final_tier("junior")).message
     assert "Series" in L.q4.evaluate(eco["kind"].value_counts()).message
+
+
+def test_q6_compares_full_year_budgets_only(eco):
+    """The 2021 row probably covers an interim budget (its description, and Lesson 2, say so): q6
+    must compare 2023 with 2022, as the lesson does, and name the 2021 slip if a student
+    divides by it."""
+    rows = eco.set_index("row_id")
+    assert "less than a full year" in rows.loc["ec28", "description"]
+    assert "2022" in L.q6.prompt and "2021" not in L.q6.prompt
+    spending = L._spending().set_index("year")["value"]
+    wrong = L.q6.evaluate(float(spending[2023] / spending[2021]))
+    assert not wrong.passed and "ec28" in wrong.message
+    text = H.notebook_text(H.solution_path(STEM), "markdown")
+    task = text[text.index("**Task q6.**"):]
+    assert "2022" in task.split("\n\n")[0]
+    assert "more than triples" not in text
 
 
 @pytest.mark.parametrize("q", AUTO, ids=H.ids(AUTO))

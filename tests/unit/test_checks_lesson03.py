@@ -177,6 +177,21 @@ def test_figures_by_type_counts_every_row_and_no_junta(counts):
     assert L.q3.evaluate(as_text.groupby("claimant_type").size().reset_index(name="figures")).passed
 
 
+def test_w2_model_answer_dates_the_nug_totals_as_the_data_do(counts):
+    """The model answer says how far apart the NUG's 20,000 and 15,000 were; the rows put
+    them 99 days apart (it once said four months), and the solution cell says the same."""
+    rows = counts.set_index("count_id")
+    days = (rows.loc["dc025", "as_of"] - rows.loc["dc024", "as_of"]).days
+    assert 80 <= days <= 110 and (rows.loc["dc024", "value"], rows.loc["dc025", "value"]) == (
+        20000,
+        15000,
+    )
+    w2 = QS.by_name("w2")
+    assert "about three months" in w2.model_answer and "four months" not in w2.model_answer
+    cell = H.written_cells(H.solution_path(STEM))["w2"]
+    assert "about three months" in cell and "four months" not in cell
+
+
 def test_structural_obstacles_by_hand():
     m = data.load("motivations")
     rows = m[(m["type"] == "obstacle") & (m["immediacy"] == "structural")]

@@ -152,6 +152,29 @@ def test_wrong_answers_fail_without_revealing(q, solved):
     H.assert_all_fail_without_revealing(q, _wrong_answers(solved)[q.name])
 
 
+def test_q7_messages_name_the_slip_the_answer_shows():
+    """A threshold set too high and a breakdown with duplicate values dropped both leave
+    regions out; each message must describe that slip (the old one blamed the twin values
+    for a list that had simply used too high a threshold)."""
+    too_high = L.q7.evaluate(L._big_regions(L.REGION_THRESHOLD + 100)).message
+    assert "threshold" in too_high and "same" not in too_high
+    deduplicated = L._monitor_regions().drop_duplicates("value")
+    deduplicated = sorted(deduplicated.loc[deduplicated["value"] >= 500, "region"])
+    assert deduplicated != L.q7.expected_value()
+    assert "duplicate" in L.q7.evaluate(deduplicated).message
+
+
+def test_surrender_chart_text_matches_its_points():
+    """The paragraph after q8 says who made the claims; it must match the claimant types of
+    the `claimed` rows, including both 2025 points."""
+    claimed = L._claimed()
+    late = claimed[claimed["as_of"].dt.year == 2025]
+    assert sorted(late["claimant_type"].astype(str)) == ["armed_group", "defector_group"]
+    assert (claimed["claimant_type"] == "researcher").sum() == 1
+    text = H.notebook_text(H.solution_path(STEM), "markdown")
+    assert "Of the two 2025 points" in text and "the 2025 point" not in text
+
+
 def test_percent_instead_of_share_is_explained():
     q = QS.by_name("q4")
     result = q.evaluate(100 * q.expected_value())

@@ -109,6 +109,39 @@ def test_q8_premises_hold():
     assert QS.by_name("q8").expected_value() == "b"
 
 
+def test_q3_last_hint_names_every_column():
+    """The last hint is a near-solution: following it must not leave a column out (it once
+    skipped 'elite_split', so a student who filled its blanks got 'missing column')."""
+    hint = QS.by_name("q3").hints[-1]
+    for column in L.TABLE_COLUMNS:
+        assert f"'{column}'" in hint or f"r.{column}" in hint or "r...." in hint, column
+    assert all(f"'{c}'" in hint for c in L.TABLE_COLUMNS[:-1])
+
+
+def test_q8_worked_solution_shows_the_convention_deciding():
+    """The solution and the last hint of q8 must name a threshold that really moves the
+    verdict: once they used senior_threshold, which split_at_top does not depend on, and at
+    an incentives level where the split was on anyway, so the demonstration showed nothing."""
+    q8 = QS.by_name("q8")
+    hint = q8.hints[-1]
+    assert "bloc_threshold" in hint and "senior threshold" not in hint
+    printed: list = []
+    namespace = {"PRESETS": PRESETS, "scenario": scenario, "print": printed.append}
+    exec(q8.solution_code, namespace)
+    assert printed == [False, True]
+    assert namespace["answer_q8"] == q8.expected_value()
+
+
+def test_model_beside_the_record_states_the_gap_it_shows():
+    """Section 3 says how far the model's 2021 preset sits above the record of q6; the words
+    must match the numbers (they once said 'several times' for a gap of about eleven)."""
+    model = scenario(**PRESETS["2021 as it was"]).value("rank_and_file_out")
+    gap = model / L.q6.expected_value()
+    text = H.notebook_text(H.solution_path(STEM), "markdown")
+    assert 10 < gap < 20
+    assert "more than ten times above the record" in text
+
+
 def test_q9_rows_exist_and_say_what_the_options_say():
     events = data.load("events").set_index("event_id")
     counts = data.load("defection_counts").set_index("count_id")

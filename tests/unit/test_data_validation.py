@@ -178,3 +178,12 @@ def test_unknown_table_names_the_tables():
 def test_broken_source_file_is_named_when_loading_another_table(copy):
     set_cell(copy / "sources.csv", 2, "kind", "blog")
     assert "data/sources.csv" in error_for("events", copy)
+
+
+def test_two_sources_with_one_short_form_are_refused(copy):
+    # An author-year citation must point at one work: two "RFA 2023" would make a reader's
+    # "(RFA 2023)" ambiguous, so the second needs a letter (2023a, 2023b).
+    rows = read(copy / "sources.csv")
+    set_cell(copy / "sources.csv", 3, "short", rows[1][rows[0].index("short")])
+    msg = error_for("sources", copy)
+    assert "data/sources.csv" in msg and "row 3" in msg and "short" in msg
