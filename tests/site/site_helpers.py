@@ -197,6 +197,8 @@ class _LinkParser(HTMLParser):
             self.page.ids.add(attrs["name"])
         if tag in ("a", "area") and attrs.get("href") is not None:
             self.page.links.append(attrs["href"])
+        if tag == "form" and attrs.get("action"):  # the search box leads to search.html
+            self.page.links.append(attrs["action"])
 
 
 def parse_html(text: str) -> ParsedPage:

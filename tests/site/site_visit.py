@@ -20,7 +20,7 @@ import browser_support as bs  # noqa: E402
 
 #: What counts as one chart on a page: the course's chart container (the live widget's and,
 #: on the site, the static chart's), and any other Vega embed. Nested matches count once.
-CHART_SELECTOR = ".course-chart, .course-static-chart, [data-course-chart]:not(style):not(script), .vega-embed"
+CHART_SELECTOR = "[data-course-chart-spec], .course-chart, .course-static-chart, [data-course-chart]:not(style):not(script), .vega-embed"
 
 #: Seconds.
 LOAD_TIMEOUT = 30
@@ -67,7 +67,9 @@ JS_PAGE_REPORT = r"""() => {
   const ids = Array.from(document.querySelectorAll('[id]')).map(e => e.id)
     .concat(Array.from(document.querySelectorAll('a[name]')).map(e => e.getAttribute('name')));
   const links = Array.from(document.querySelectorAll('a[href], area[href]'))
-    .map(a => ({raw: a.getAttribute('href'), url: a.href}));
+    .map(a => ({raw: a.getAttribute('href'), url: a.href}))
+    .concat(Array.from(document.querySelectorAll('form[action]'))
+      .map(f => ({raw: f.getAttribute('action'), url: f.action})));
   const textOf = (idrefs) => (idrefs || '').split(/\s+/).filter(Boolean)
     .map(id => document.getElementById(id)).filter(Boolean)
     .map(e => e.textContent.trim()).join(' ').trim();
