@@ -101,3 +101,30 @@ def site_visits(site_server, site_context, site_pages, axe_path) -> dict[str, sv
         page: sv.visit(site_context, site_server.origin, page, axe=axe_path, hover=page in lessons)
         for page in pages
     }
+
+
+#: The audit runs again in these views (the main visit is light mode at 1280x900): the theme
+#: follows the reader's dark-mode setting, and its layout changes on a phone (the side bar
+#: folds away, tables and charts get narrow), so contrast and scrolling change too.
+EXTRA_AUDIT_VIEWS = {
+    "dark mode": {"color_scheme": "dark", "viewport": {"width": 1280, "height": 900}},
+    "phone (390 px)": {"color_scheme": "light", "viewport": {"width": 390, "height": 844},
+                       "is_mobile": True, "has_touch": True},
+}
+
+
+@pytest.fixture(scope="session")
+def site_extra_audits(site_server, site_context, site_pages, axe_path) -> dict[str, dict[str, sv.Visit]]:
+    """View name -> page -> visit with axe (no hover), for each of EXTRA_AUDIT_VIEWS."""
+    if axe_path is None:
+        return {}
+    pages = sorted(set(site_pages["crawled"]) | set(site_pages["walked"]))
+    out = {}
+    browser = site_context.browser
+    for name, options in EXTRA_AUDIT_VIEWS.items():
+        context = browser.new_context(**options)
+        try:
+            out[name] = {p: sv.visit(context, site_server.origin, p, axe=axe_path) for p in pages}
+        finally:
+            context.close()
+    return out

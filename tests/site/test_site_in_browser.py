@@ -132,9 +132,23 @@ def test_accessibility_audit(site_visits, axe_path):
                   if x.get("impact") not in sh.AXE_FAILING_IMPACTS]  # fmt: skip
     audited = [p for p, v in site_visits.items() if v.violations is not None]
     assert audited, "axe ran on no page"
-    if minor:
+    if minor:  # reported (pytest's warnings summary) whether or not the audit fails
         warnings.warn(_report("axe: moderate and minor findings", minor), stacklevel=1)
     assert not failures, _report("axe: serious and critical violations", failures)
+
+
+def test_accessibility_audit_in_dark_mode_and_on_a_phone(site_extra_audits, axe_path):
+    """The same audit in the theme's dark mode and at a phone's width: no serious or
+    critical violation in either (the theme's colours and layout differ in both)."""
+    if axe_path is None:
+        bs.skip_or_fail(f"axe-core {sh.AXE_VERSION} is not installed at {sh.axe_script()}: run {sh.AXE_INSTALL}")
+    failures = []
+    for view, visits in site_extra_audits.items():
+        for page, v in sorted(visits.items()):
+            failures += [f"{view}: {line}" for line in sh.axe_failures(page, v.violations or [])]
+            failures += [f"{view}: {page}: {problem}" for problem in v.problems]
+    assert site_extra_audits, "the extra audit views did not run"
+    assert not failures, _report("axe in dark mode and on a phone: serious and critical", failures)
 
 
 def test_search_term_is_unique_to_lesson_03():
