@@ -109,6 +109,15 @@ def _trim_static(out: Path) -> None:
     the comments pointing to them go too, so no page refers to a missing file.
     """
     static = out / "_static"
+    theme_css = static / "styles" / "theme.css"
+    basic_css = static / "basic.css"
+    if theme_css.is_file() and basic_css.is_file():
+        # theme.css pulls basic.css in with @import "../basic.css"; tools that rebuild the
+        # style sheets (axe-core's colour checks) resolve that against the page instead and
+        # ask for a /basic.css that does not exist. Inlined, there is nothing to resolve.
+        text = theme_css.read_text(encoding="utf-8")
+        inlined = text.replace('@import "../basic.css";', basic_css.read_text(encoding="utf-8"))
+        theme_css.write_text(inlined, encoding="utf-8")
     for stray in static.glob("*.html"):
         stray.unlink()
     for source_map in static.rglob("*.map"):
@@ -117,6 +126,22 @@ def _trim_static(out: Path) -> None:
         if script.is_file() and script.suffix in (".js", ".css"):
             text = script.read_text(encoding="utf-8")
             script.write_text(_SOURCE_MAP_COMMENT.sub("\n", text), encoding="utf-8")
+
+
+#: The theme's sidebar toggles are <summary> elements holding only an icon: no accessible name.
+_BARE_TOGGLE = '<summary><span class="toctree-toggle" role="presentation">'
+_NAMED_TOGGLE = (
+    '<summary aria-label="Show or hide the pages in this section">'
+    '<span class="toctree-toggle" role="presentation">'
+)
+
+
+def _name_sidebar_toggles(out: Path) -> None:
+    """Give the sidebar's expand/collapse toggles a name a screen reader can say."""
+    for page in out.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        if _BARE_TOGGLE in text:
+            page.write_text(text.replace(_BARE_TOGGLE, _NAMED_TOGGLE), encoding="utf-8")
 
 
 def _prepare_out(out: Path) -> None:
@@ -201,6 +226,7 @@ def build_report(
         if app.statuscode != 0:
             raise SiteBuildError(f"Sphinx reported failure:\n{messages.getvalue()[-3000:]}")
     _trim_static(out)
+    _name_sidebar_toggles(out)
     found = _readable_warnings(messages.getvalue(), src)
     pages, files, size = measure(out)
     return BuildReport(out, time.perf_counter() - started, pages, files, size, found)

@@ -15,7 +15,9 @@ author = "The Breaking Ranks course authors"
 copyright = "the Breaking Ranks course authors; text CC-BY-4.0, code MIT"
 language = "en"
 
-extensions = ["myst_nb"]
+# githubpages writes .nojekyll: without it GitHub Pages hides every folder whose name starts
+# with "_", which is where Sphinx puts the scripts and styles (_static/).
+extensions = ["myst_nb", "sphinx.ext.githubpages"]
 root_doc = "index"
 exclude_patterns = ["_build", "**.ipynb_checkpoints", ".jupyter_cache", "jupyter_execute"]
 
@@ -66,3 +68,24 @@ html_sidebars = {"**": ["navbar-logo.html", "sbt-sidebar-nav.html"]}  # one sear
 # No TeX in the course (MyST's dollar-math is off), so Sphinx adds MathJax to no page; the
 # site test fails if any page ever loads a remote script.
 suppress_warnings = ["mystnb.unknown_mime_type"]
+
+#: The chart bundle (about 900 KB) is only worth loading on pages that hold a chart. The
+#: small course_site_charts.js stays on every page, so every page reports
+#: ``data-course-charts-drawn`` (0 where there is none) for the browser test.
+CHART_SCRIPTS = ("course_chart.site.js",)
+
+
+def _charts_only_where_drawn(app, pagename, templatename, context, doctree):
+    """Drop the chart bundle from pages with no chart (data dictionary, bibliography, ...)."""
+    if "data-course-chart-spec" in context.get("body", ""):
+        return
+    scripts = context.get("script_files")
+    if scripts:
+        context["script_files"] = [
+            js for js in scripts if not str(getattr(js, "filename", js)).endswith(CHART_SCRIPTS)
+        ]
+
+
+def setup(app):
+    app.connect("html-page-context", _charts_only_where_drawn)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

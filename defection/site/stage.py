@@ -72,7 +72,7 @@ def glance_cell(meta: NotebookMeta, exercise: NotebookMeta | None) -> dict:
     if exercise is not None:
         facts.append(f"**Exercise set:** [{exercise.title}](../exercises/{exercise.stem}.ipynb)")
     lines.append(" · ".join(facts))
-    lines += ["", f"**Key points** (the lesson's own summary, also at its end):", ""]
+    lines += ["", "**Key points** (the lesson's own summary, [also at its end](#key-points)):", ""]
     lines += [f"- {point}" for point in meta.key_points]
     lines += ["", ":::"]
     return {"cell_type": "markdown", "metadata": {}, "source": "\n".join(lines)}

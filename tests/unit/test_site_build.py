@@ -85,6 +85,7 @@ def _normal(text: str) -> str:
 def test_the_build_returns_the_folder_holding_index_html(site):
     assert site.is_absolute() and (site / "index.html").is_file()
     assert (site / "search.html").is_file() and (site / "searchindex.js").is_file()
+    assert (site / ".nojekyll").is_file(), "GitHub Pages would hide _static/ without it"
 
 
 def test_every_lesson_exercise_set_data_table_and_source_has_its_page(site):
@@ -199,6 +200,23 @@ def test_lessons_show_time_key_points_and_drawn_charts_with_descriptions(site):
         assert "[@" not in text, f"{notebook.name}: a raw citation key is shown"
         assert "Traceback" not in text and "output traceback" not in raw, f"{notebook.name} shows an error"
         assert "output stderr" not in raw, f"{notebook.name} shows a warning printed while it ran"
+
+
+def test_the_chart_bundle_loads_only_on_pages_with_charts(site):
+    for path in _pages(site):
+        raw = path.read_text(encoding="utf-8")
+        has_chart = "data-course-chart-spec=" in raw
+        assert ("course_chart.site.js" in raw) == has_chart, path.relative_to(site)
+        assert "course_site_charts.js" in raw, f"{path.relative_to(site)} would never report its charts drawn"
+
+
+def test_every_disclosure_toggle_has_a_name_and_no_style_sheet_imports_another(site):
+    for path in _pages(site):
+        for summary in re.findall(r"<summary[^>]*>.*?</summary>", path.read_text(encoding="utf-8"), re.DOTALL):
+            text = re.sub(r"<[^>]+>", "", summary).strip()
+            assert text or "aria-label=" in summary, f"{path.relative_to(site)}: unnamed toggle {summary[:80]}"
+    for sheet in (site / "_static").rglob("*.css"):
+        assert "@import" not in sheet.read_text(encoding="utf-8"), f"{sheet.relative_to(site)} imports a sheet"
 
 
 def test_the_search_index_holds_a_word_from_lesson_03(site):
