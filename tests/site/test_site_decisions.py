@@ -208,3 +208,44 @@ def test_static_server_serves_the_folder_with_module_types(small_site):
         with pytest.raises(urllib.error.HTTPError) as err:
             urllib.request.urlopen(server.url("missing.html"), timeout=5)
         assert err.value.code == 404
+
+
+# -- the benchmark's report (tests/benchmarks/site.py) -----------------------------------
+
+
+def _site_benchmark():
+    import importlib.util
+
+    path = sh.REPO_ROOT / "tests" / "benchmarks" / "site.py"
+    spec = importlib.util.spec_from_file_location("_site_benchmark", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_site_benchmark_table_sorts_slowest_first_and_reports_medians():
+    bench = _site_benchmark()
+    numbers = {"build_seconds": 39.7, "bytes": 5_470_000, "files": 171, "pages": 29}
+    rows = [
+        {"page": "lessons/a.html", "charts": 2, "first_chart_ms": 900.0, "load_ms": 1000.0, "problems": []},
+        {"page": "lessons/b.html", "charts": 1, "first_chart_ms": 1500.0, "load_ms": 1600.0,
+         "problems": ["HTTP 404: /x.js"]},
+        {"page": "index.html", "charts": 0, "first_chart_ms": None, "load_ms": 300.0, "problems": []},
+    ]  # fmt: skip
+    lines = bench.format_table(numbers, rows).splitlines()
+    assert lines[0] == "site build: 39.7 s (lessons executed)"
+    assert lines[1] == "site size: 5.47 MB in 171 files, 29 HTML pages"
+    body = [line for line in lines if "html" in line]
+    assert [line.split()[-1] for line in body[:2]] == ["/x.js)", "lessons/a.html"]
+    assert "lessons/b.html" in body[0] and "problems: HTTP 404" in body[0]
+    assert body[2].split()[-1] == "index.html"
+    assert any("1200.0 ms  median time to first chart over 2 pages" in line for line in lines)
+    assert bench.format_table({**numbers, "build_seconds": None}, []).startswith("site size:")
+
+
+def test_site_benchmark_rejects_a_folder_without_a_site(tmp_path, capsys):
+    bench = _site_benchmark()
+    if bs.chromium_problem(bs.CHROMIUM, {}) is not None:
+        pytest.skip("the benchmark checks for chromium first")
+    assert bench.main(["--site", str(tmp_path), "--repeat", "1"]) == 2
+    assert "has no index.html" in capsys.readouterr().err
