@@ -62,7 +62,10 @@ def site_server(site_dir):
         yield server
 
 
-@pytest.fixture(scope="session")
+#: Module scope for everything that holds Playwright open: a second ``sync_playwright()`` in
+#: the same process (tests/hub/ or tests/browser/ on the same xdist worker) fails while one
+#: is running ("Sync API inside the asyncio loop"), so this one closes with the test module.
+@pytest.fixture(scope="module")
 def site_context(site_chromium):
     try:
         from playwright.sync_api import sync_playwright
@@ -92,7 +95,7 @@ def site_pages(site_dir) -> dict[str, list[str]]:
     return {"crawled": sh.crawl(site_dir), "walked": sh.walk_pages(site_dir)}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def site_visits(site_server, site_context, site_pages, axe_path) -> dict[str, sv.Visit]:
     """Every page visited once: loaded, charts awaited, audited, and (lessons) hovered."""
     pages = sorted(set(site_pages["crawled"]) | set(site_pages["walked"]))
@@ -113,7 +116,7 @@ EXTRA_AUDIT_VIEWS = {
 }
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def site_extra_audits(site_server, site_context, site_pages, axe_path) -> dict[str, dict[str, sv.Visit]]:
     """View name -> page -> visit with axe (no hover), for each of EXTRA_AUDIT_VIEWS."""
     if axe_path is None:
