@@ -18,7 +18,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import statistics
 import sys
@@ -30,16 +29,20 @@ from collections.abc import Mapping
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+# Chromium's path and flags, the CI rule for missing tools and a free port are shared with
+# tests/hub/ and tests/site/ (tests/browser_support.py); re-exported here under the names
+# this module's callers and tests have always used.
+if str(REPO_ROOT / "tests") not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT / "tests"))
+from browser_support import (  # noqa: E402,F401
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SKIP_BROWSER_ENV,
+    chromium_problem,
+    free_port,
+    in_ci,
+)
+
 #: Environment variables the test reads.
 ROOT_ENV = "BROWSER_ROOT"  # serve and test the lessons of another folder (development)
 SCREENSHOTS_ENV = "BROWSER_SCREENSHOTS"  # where screenshots go
@@ -77,39 +80,6 @@ def _refuse_save(model=None, path=None, contents_manager=None, **kwargs):
 c.FileContentsManager.pre_save_hook = _refuse_save
 c.FileCheckpoints.checkpoint_dir = {checkpoints!r}
 """
-
-
-def in_ci(env: Mapping[str, str] | None = None) -> bool:
-    """True when the environment says we run in continuous integration (CI=true/1/yes)."""
-    env = os.environ if env is None else env
-    return env.get("CI", "").strip().lower() in ("1", "true", "yes")
-
-
-#: Set (to anything but 0) to skip every test that drives a browser, even in CI: the
-#: Python-version matrix runs the suite again for each Python without the browser part.
-SKIP_BROWSER_ENV = "BREAKING_RANKS_SKIP_BROWSER"
-
-
-def chromium_problem(path: str | os.PathLike = CHROMIUM, env: Mapping[str, str] | None = None):
-    """What to do when chromium is missing: ``None`` (it is there), or ``(action, message)``.
-
-    ``action`` is ``"skip"`` on a student's or instructor's machine and ``"fail"`` in CI,
-    where a silently skipped browser test would hide a broken course.
-    """
-    environ = os.environ if env is None else env
-    if environ.get(SKIP_BROWSER_ENV, "").strip() not in ("", "0"):
-        return ("skip", f"browser tests skipped on request ({SKIP_BROWSER_ENV} is set): CI runs "
-                        "them once, on the machine's own Python, and not again for each Python")
-    p = Path(path)
-    if p.is_file() and os.access(p, os.X_OK):
-        return None
-    message = (
-        f"Debian chromium not found at {p}; the real-browser test needs it. "
-        "Install it with: sudo apt-get install chromium"
-    )
-    if in_ci(env):
-        return ("fail", message + " (CI=true, so this is a failure, not a skip)")
-    return ("skip", message)
 
 
 def screenshots_dir(env: Mapping[str, str] | None = None) -> Path:
@@ -159,12 +129,6 @@ def lessons_root(env: Mapping[str, str] | None = None) -> Path:
 def discover_lessons(root: Path) -> list[str]:
     """Notebook paths relative to ``root`` (``lessons/NN_x.ipynb``), sorted."""
     return sorted(p.relative_to(root).as_posix() for p in (root / "lessons").glob("*.ipynb"))
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class LabServer:

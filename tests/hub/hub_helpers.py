@@ -17,7 +17,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,10 +27,11 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]  # fmt: skip
+if str(REPO_ROOT / "tests") not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT / "tests"))
+# Chromium's path and flags and a free port: shared with tests/browser/ and tests/site/.
+from browser_support import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402,F401
+
 COURSE_DIR = "breaking-ranks"  # the folder nbgitpuller clones into, in each user's home
 
 #: jupyterhub_config.py for the test, the same settings INSTRUCTORS.md shows.
@@ -88,12 +88,6 @@ def missing_tools() -> list[str]:
     if not (Path(sys.executable).parent / "jupyterhub-singleuser").exists():
         missing.append("jupyterhub-singleuser next to this Python (pip install jupyterhub)")
     return missing
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def pull_link(hub_url: str, repo_url: str, branch: str, notebook: str) -> str:
