@@ -52,6 +52,7 @@ html_js_files = [
 # The theme follows the reader's light/dark preference ("auto"); without a value its script
 # logs an error on every page. Charts keep a light card in dark mode (course_site.css).
 html_context = {"default_mode": "auto"}
+html_use_index = False  # the course has no index entries: an empty genindex page no link reaches
 html_copy_source = False
 html_show_sourcelink = False
 html_last_updated_fmt = None
