@@ -22,6 +22,7 @@ def test_ci_runs_exactly_the_readme_commands():
     install = readme_command("install-and-open")
     assert install.startswith(lines["install"] + " && .venv/bin/jupyter lab lessons/00_start_here.ipynb")
     assert lines["test"] == readme_command("test")
+    assert lines["site"] == readme_command("site")
 
 
 def test_install_command_uses_requirements_and_opens_lesson_00():
@@ -90,11 +91,23 @@ def test_markers_give_every_supported_python_exactly_one_version():
 
 def test_test_requirements_add_the_test_tools_on_top_of_the_course():
     lines = requirement_lines(ROOT / "tests" / "requirements.txt")
-    assert lines[0] == "-r ../requirements.txt"
-    names = {m["name"].lower() for m in pins(lines[1:])}
+    assert lines[:2] == ["-r ../requirements.txt", "-r ../defection/site/requirements.txt"]
+    names = {m["name"].lower() for m in pins(lines[2:])}
     assert {"nbval", "pytest", "pytest-xdist", "playwright", "vl-convert-python"} <= names
     course = {m["name"].lower() for m in pins(requirement_lines(ROOT / "requirements.txt")[:-1])}
     assert not names & course, f"pinned twice: {sorted(names & course)}"
+
+
+def test_site_requirements_pin_exactly_and_agree_with_the_other_files():
+    site = {m["name"].lower(): m.group(0) for m in pins(
+        requirement_lines(ROOT / "defection" / "site" / "requirements.txt"))}
+    assert {"sphinx", "myst-nb", "sphinx-book-theme"} <= set(site)
+    others = {}
+    for path in (ROOT / "requirements.txt", ROOT / "tests" / "requirements.txt"):
+        for m in pins([line for line in requirement_lines(path) if not line.startswith("-")]):
+            others[m["name"].lower()] = m.group(0)
+    clash = sorted(f"{site[n]} vs {others[n]}" for n in set(site) & set(others) if site[n] != others[n])
+    assert not clash, f"pinned differently: {clash}"
 
 
 def test_test_command_installs_the_test_tools_then_runs_pytest():
@@ -114,3 +127,11 @@ def test_supported_range_is_stated_alike_in_readme_and_pyproject():
 def test_readme_course_map_lists_every_lesson():
     for lesson in sorted((ROOT / "lessons").glob("*.ipynb")):
         assert f"lessons/{lesson.name}" in README, f"README course map lacks {lesson.name}"
+
+
+def test_site_command_installs_the_site_tools_then_builds():
+    site = readme_command("site")
+    install, build = site.split(" && ")
+    assert install.endswith("pip install -q -r defection/site/requirements.txt")
+    assert build == ".venv/bin/python -m defection.site"
+    assert site in (ROOT / "INSTRUCTORS.md").read_text(encoding="utf-8"), "INSTRUCTORS.md gives another site command"
