@@ -46,6 +46,12 @@ import sys  # noqa: E402
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 from browser_summary import pytest_terminal_summary  # noqa: E402,F401
 
+# nbval's kernels: start again one that dies before answering, and keep what it said.
+sys.path.insert(0, str(ROOT / "tests"))
+import nbval_kernel  # noqa: E402
+
+nbval_kernel.install()
+
 KEY_FIGURES = ROOT / "tests" / "key_figures.json"
 
 

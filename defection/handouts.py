@@ -30,6 +30,7 @@ browser; without one, PDFs are skipped with a message and HTML handouts are stil
 from __future__ import annotations
 
 import argparse
+import atexit
 import datetime as _dt
 import os
 import re
@@ -58,6 +59,7 @@ SVG_MIME = "image/svg+xml"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 VEGALITE_MIME = re.compile(r"application/vnd\.vegalite\.v(\d+)(\.\d+)*\+json")
 DEFAULT_TIMEOUT = 300  # seconds per cell
+KERNEL_STARTS = 3  # tries to start a kernel that dies before it answers
 
 WIDGET_NOTE = "*(Interactive control: open the notebook in Jupyter to use it.)*"
 
@@ -215,25 +217,33 @@ def execute_lesson(path: Path, *, timeout: int = DEFAULT_TIMEOUT) -> nbformat.No
     env[STATIC_ENV] = "1"
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     started: list[int] = []  # index of each cell as it begins to run
-    client = NotebookClient(
-        nb,
-        kernel_name=KERNEL_NAME,
-        kernel_manager_class=_SamePythonKernelManager,
-        timeout=timeout,
-        startup_timeout=120,
-        allow_errors=False,
-        record_timing=False,
-        resources={"metadata": {"path": str(path.parent.resolve())}},
-        on_cell_execute=lambda cell, cell_index: started.append(cell_index),
-    )
-    with tempfile.TemporaryFile("w+") as kernel_log:
-        try:
-            client.execute(env=env, stderr=kernel_log)
-        except (CellExecutionError, CellTimeoutError, DeadKernelError, RuntimeError) as exc:
-            kernel_log.seek(0)
-            current = started[-1] if started else None
-            raise _failure(path.name, nb, exc, kernel_log.read(), current) from exc
-    return nb
+    # A kernel that dies before it answers ran none of the lesson; on a busy machine it can
+    # lose one of its TCP ports to another process ("Address already in use"). Start another.
+    for attempt in range(1, KERNEL_STARTS + 1):
+        client = NotebookClient(
+            nb,
+            kernel_name=KERNEL_NAME,
+            kernel_manager_class=_SamePythonKernelManager,
+            timeout=timeout,
+            startup_timeout=120,
+            allow_errors=False,
+            record_timing=False,
+            resources={"metadata": {"path": str(path.parent.resolve())}},
+            on_cell_execute=lambda cell, cell_index: started.append(cell_index),
+        )
+        with tempfile.TemporaryFile("w+") as kernel_log:
+            try:
+                client.execute(env=env, stderr=kernel_log)
+            except (CellExecutionError, CellTimeoutError, DeadKernelError, RuntimeError) as exc:
+                # nbclient has already cleaned up; its exit hook would only fail noisily later
+                atexit.unregister(client._cleanup_kernel)
+                if not started and "died" in str(exc) and attempt < KERNEL_STARTS:
+                    continue
+                kernel_log.seek(0)
+                current = started[-1] if started else None
+                raise _failure(path.name, nb, exc, kernel_log.read(), current) from exc
+        return nb
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 def _failure(

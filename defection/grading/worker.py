@@ -28,6 +28,7 @@ from typing import Any  # noqa: E402
 KERNEL_NAME = "defection-grader"
 REPORT_FILE = "report.json"
 JOB_FILE = "job.json"
+KERNEL_STARTS = 3  # tries to start a kernel that dies before it answers (see run())
 
 
 def _limit_memory(mb: int) -> None:
@@ -113,71 +114,98 @@ def run(job_path: str) -> int:
         def _update_display_id(self, display_id, msg):  # type: ignore[override]
             return None
 
-    km = AsyncKernelManager(
-        kernel_name=KERNEL_NAME, kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kdir.parent)])
-    )
-    client = Client(
-        nb,
-        km=km,
-        timeout=int(job["cell_timeout"]),
-        allow_errors=True,
-        interrupt_on_timeout=True,
-        error_on_timeout={"ename": "CellTimeoutError", "evalue": "cell timed out", "traceback": []},
-        record_timing=False,
-        startup_timeout=90,
-        iopub_timeout=5,
-        shutdown_kernel="immediate",
-        resources={"metadata": {"path": str(work)}},
-    )
-    try:
-        with client.setup_kernel():
-            prov = getattr(km, "provisioner", None)
-            report["kernel_pgid"] = getattr(prov, "pgid", None) or getattr(
-                getattr(prov, "process", None), "pid", None
-            )
-            save()
-            start = time.monotonic()
-            total = float(job["timeout"])
-            reserve = float(job["reserve"])
-            student_deadline = start + total
-            for index, cell in enumerate(nb.cells):
-                if cell.cell_type != "code" or not cell.source.strip():
+    def make_client() -> tuple[Any, Any]:
+        km = AsyncKernelManager(
+            kernel_name=KERNEL_NAME, kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kdir.parent)])
+        )
+        client = Client(
+            nb,
+            km=km,
+            timeout=int(job["cell_timeout"]),
+            allow_errors=True,
+            interrupt_on_timeout=True,
+            error_on_timeout={"ename": "CellTimeoutError", "evalue": "cell timed out", "traceback": []},
+            record_timing=False,
+            startup_timeout=90,
+            iopub_timeout=5,
+            shutdown_kernel="immediate",
+            resources={"metadata": {"path": str(work)}},
+        )
+        return km, client
+
+    def run_cells(client: Any, km: Any) -> None:
+        prov = getattr(km, "provisioner", None)
+        report["kernel_pgid"] = getattr(prov, "pgid", None) or getattr(
+            getattr(prov, "process", None), "pid", None
+        )
+        save()
+        start = time.monotonic()
+        total = float(job["timeout"])
+        reserve = float(job["reserve"])
+        student_deadline = start + total
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code" or not cell.source.strip():
+                continue
+            final = bool(cell.metadata.get("defection", {}).get("grader"))
+            now = time.monotonic()
+            if final:
+                client.timeout = int(max(reserve, student_deadline - now + reserve))
+            else:
+                left = student_deadline - now
+                if left < 1:
+                    report["cells"].append({"index": index, "status": "skipped"})
                     continue
-                final = bool(cell.metadata.get("defection", {}).get("grader"))
-                now = time.monotonic()
-                if final:
-                    client.timeout = int(max(reserve, student_deadline - now + reserve))
-                else:
-                    left = student_deadline - now
-                    if left < 1:
-                        report["cells"].append({"index": index, "status": "skipped"})
-                        continue
-                    client.timeout = max(1, int(min(float(job["cell_timeout"]), left)))
-                client.timed_out = False
-                entry: dict[str, Any] = {"index": index, "status": "ok", "final": final}
-                try:
-                    client.execute_cell(cell, index)
-                except DeadKernelError:
-                    entry["status"] = "dead"
-                    report["cells"].append(entry)
-                    save()
-                    break
-                entry["seconds"] = round(time.monotonic() - now, 2)
-                if client.timed_out:
-                    entry["status"] = "timeout"
-                    entry["limit"] = client.timeout
-                else:
-                    for out in cell.get("outputs", []):
-                        if out.get("output_type") == "error":
-                            entry["status"] = "error"
-                            entry["ename"] = str(out.get("ename", "Error"))[:80]
-                            entry["evalue"] = str(out.get("evalue", ""))[:200]
-                            break
-                cell.outputs = []
+                client.timeout = max(1, int(min(float(job["cell_timeout"]), left)))
+            client.timed_out = False
+            entry: dict[str, Any] = {"index": index, "status": "ok", "final": final}
+            try:
+                client.execute_cell(cell, index)
+            except DeadKernelError:
+                entry["status"] = "dead"
                 report["cells"].append(entry)
                 save()
-    except Exception as exc:  # kernel failed to start, etc.
-        report["error"] = f"{type(exc).__name__}: {str(exc)[:200]}"
+                break
+            entry["seconds"] = round(time.monotonic() - now, 2)
+            if client.timed_out:
+                entry["status"] = "timeout"
+                entry["limit"] = client.timeout
+            else:
+                for out in cell.get("outputs", []):
+                    if out.get("output_type") == "error":
+                        entry["status"] = "error"
+                        entry["ename"] = str(out.get("ename", "Error"))[:80]
+                        entry["evalue"] = str(out.get("evalue", ""))[:200]
+                        break
+            cell.outputs = []
+            report["cells"].append(entry)
+            save()
+
+    # A kernel that dies before it answers has run none of the student's code: on a busy
+    # machine (several notebooks graded at once) another process can take one of the five
+    # TCP ports jupyter_client chose for it before the kernel binds them, and the kernel
+    # exits with "Address already in use". Start a new kernel, with new ports, rather than
+    # give the student "could not run notebook"; a kernel that never starts still says so.
+    failed_starts: list[str] = []
+    for attempt in range(1, KERNEL_STARTS + 1):
+        km, client = make_client()
+        started = False
+        try:
+            with client.setup_kernel():
+                started = True
+                run_cells(client, km)
+        except Exception as exc:  # kernel failed to start, etc.
+            reason = f"{type(exc).__name__}: {str(exc)[:200]}"
+            if not started:
+                failed_starts.append(reason)
+                report["failed_kernel_starts"] = failed_starts
+                # Only a kernel that died: one that is alive but silent has already used
+                # its 90 s, and three of those would overrun the grader's time limit.
+                if attempt < KERNEL_STARTS and "died" in str(exc):
+                    continue
+                tries = f"{len(failed_starts)} {'try' if len(failed_starts) == 1 else 'tries'}"
+                reason = f"the kernel did not start ({tries}; last: {reason})"
+            report["error"] = reason
+        break
     save()
     return 0
 

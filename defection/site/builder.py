@@ -172,6 +172,7 @@ def build_report(
     from sphinx.application import Sphinx
     from sphinx.errors import SphinxError
 
+    from defection.site.kernel_retry import kernel_starts_retried
     from defection.site.stage import stage
     from defection.widgets.core import BINDER_URL_ENV, INSTALL_URL_ENV
 
@@ -203,7 +204,12 @@ def build_report(
             "nb_execution_mode": "force" if execute else "off",
         }
         try:
-            with _environment(env), _stderr_to(log_path, not verbose), _quiet_deprecations():
+            with (
+                _environment(env),
+                _stderr_to(log_path, not verbose),
+                _quiet_deprecations(),
+                kernel_starts_retried(),
+            ):
                 app = Sphinx(
                     srcdir=str(src),
                     confdir=str(CONF_DIR),
