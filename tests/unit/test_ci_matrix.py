@@ -206,7 +206,8 @@ def test_table_joins_matrix_and_wheels_results(tmp_path):
         "3.15\tfailed\t27\t-\t-\t-\t-\tfail\tpip tried to build numpy\n")
     host_tsv = tmp_path / "host.tsv"
     host_tsv.write_text("python\tinstall\tinstall_s\tpassed\tfailed\tskipped\ttest_s\tresult\tnote\tplatform\n"
-                        "3.11\tok\t40\t1338\t0\t0\t300\tpass\t\tlinux (host, browser)\n")
+                        "3.11\tok\t40\t1338\t0\t0\t300\tpass\t\tlinux (host, browser)\n"
+                        "3.11\tok\t42\t-\t-\t-\t42\tpass\tREADME site command: built offline\twebsite (/x/site)\n")
     wheels_tsv = tmp_path / "wheels.tsv"
     wheels_tsv.write_text("python\tplatform\tresult\tnote\n3.15\twin_amd64\tno-wheel\tno wheel for numpy==2.4.6\n"
                           "3.14\tmacosx_arm64\tok\t109 wheels\n")
@@ -215,10 +216,11 @@ def test_table_joins_matrix_and_wheels_results(tmp_path):
     rows = [line.split() for line in out.stdout.splitlines()]
     assert rows[0] == ["Python", "platform", "installed", "tested", "result"]
     assert rows[1] == ["3.11", "linux", "(host,", "browser)", "ok", "1338", "passed,", "0", "failed", "pass"]
-    assert rows[2] == ["3.13", "linux", "(sid", "chroot)", "ok", "1331", "passed,", "1", "failed", "fail"]
-    assert rows[3] == ["3.15", "linux", "(sid", "chroot)", "failed", "not", "run", "fail"]
-    assert rows[4] == ["3.15", "win_amd64", "no", "wheels", "-", "fail"]
-    assert rows[5] == ["3.14", "macosx_arm64", "wheels", "ok", "-", "pass"]
+    assert rows[2] == ["3.11", "website", "(/x/site)", "ok", "built", "offline", "pass"]
+    assert rows[3] == ["3.13", "linux", "(sid", "chroot)", "ok", "1331", "passed,", "1", "failed", "fail"]
+    assert rows[4] == ["3.15", "linux", "(sid", "chroot)", "failed", "not", "run", "fail"]
+    assert rows[5] == ["3.15", "win_amd64", "no", "wheels", "-", "fail"]
+    assert rows[6] == ["3.14", "macosx_arm64", "wheels", "ok", "-", "pass"]
     assert "no results in" in out.stdout and "absent.tsv" in out.stdout
 
 
