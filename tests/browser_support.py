@@ -81,6 +81,19 @@ def chromium_problem(path: str | os.PathLike = CHROMIUM, env: Mapping[str, str] 
     )
 
 
+def require_chromium(path: str | os.PathLike = CHROMIUM) -> str:
+    """Chromium's path for a test fixture; otherwise skip (at home) or fail (in CI) with why."""
+    import pytest
+
+    problem = chromium_problem(path)
+    if problem is not None:
+        action, message = problem
+        if action == "fail":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return str(path)
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:

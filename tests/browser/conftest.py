@@ -16,18 +16,13 @@ import pytest
 if str(Path(__file__).parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).parent))
 import browser_helpers as bh  # noqa: E402
+import browser_support as bs  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     """/usr/bin/chromium, or skip (outside CI) / fail (CI=true) with how to install it."""
-    problem = bh.chromium_problem(bh.CHROMIUM)
-    if problem is not None:
-        action, message = problem
-        if action == "fail":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    return bh.CHROMIUM
+    return bs.require_chromium(bh.CHROMIUM)
 
 
 @pytest.fixture(scope="session")

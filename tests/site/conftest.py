@@ -26,13 +26,7 @@ import site_visit as sv  # noqa: E402
 
 @pytest.fixture(scope="session")
 def site_chromium() -> str:
-    problem = bs.chromium_problem(bs.CHROMIUM)
-    if problem is not None:
-        action, message = problem
-        if action == "fail":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    return bs.CHROMIUM
+    return bs.require_chromium(bs.CHROMIUM)
 
 
 @pytest.fixture(scope="session")
