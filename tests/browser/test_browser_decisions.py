@@ -39,6 +39,23 @@ def test_chromium_missing_fails_in_ci(tmp_path):
         assert "apt-get install chromium" in message
 
 
+def test_fixtures_get_chromium_or_skip_at_home_or_fail_in_ci(tmp_path, monkeypatch):
+    """``require_chromium`` is what the JupyterLab and the site fixtures both call."""
+    import browser_support as bs
+    import pytest
+
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv(bh.SKIP_BROWSER_ENV, raising=False)
+    exe = _executable(tmp_path)
+    assert bs.require_chromium(exe) == str(exe)
+    with pytest.raises(pytest.skip.Exception, match="apt-get install chromium"):
+        bs.require_chromium(tmp_path / "nope")
+    monkeypatch.setenv("CI", "true")
+    assert bs.require_chromium(exe) == str(exe)
+    with pytest.raises(pytest.fail.Exception, match="apt-get install chromium"):
+        bs.require_chromium(tmp_path / "nope")
+
+
 def test_chromium_not_executable_is_missing(tmp_path):
     exe = tmp_path / "chromium"
     exe.write_text("")
