@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from defection.site import deps
+from defection.site import deps, page_fixes
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = PROJECT_ROOT / "build" / "site"
@@ -128,22 +128,6 @@ def _trim_static(out: Path) -> None:
             script.write_text(_SOURCE_MAP_COMMENT.sub("\n", text), encoding="utf-8")
 
 
-#: The theme's sidebar toggles are <summary> elements holding only an icon: no accessible name.
-_BARE_TOGGLE = '<summary><span class="toctree-toggle" role="presentation">'
-_NAMED_TOGGLE = (
-    '<summary aria-label="Show or hide the pages in this section">'
-    '<span class="toctree-toggle" role="presentation">'
-)
-
-
-def _name_sidebar_toggles(out: Path) -> None:
-    """Give the sidebar's expand/collapse toggles a name a screen reader can say."""
-    for page in out.rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        if _BARE_TOGGLE in text:
-            page.write_text(text.replace(_BARE_TOGGLE, _NAMED_TOGGLE), encoding="utf-8")
-
-
 def _prepare_out(out: Path) -> None:
     """Empty ``out`` if it holds an earlier site; refuse to clear any other folder."""
     if out.exists() and any(out.iterdir()):
@@ -232,7 +216,7 @@ def build_report(
         if app.statuscode != 0:
             raise SiteBuildError(f"Sphinx reported failure:\n{messages.getvalue()[-3000:]}")
     _trim_static(out)
-    _name_sidebar_toggles(out)
+    page_fixes.fix_pages(out)
     found = _readable_warnings(messages.getvalue(), src)
     pages, files, size = measure(out)
     return BuildReport(out, time.perf_counter() - started, pages, files, size, found)

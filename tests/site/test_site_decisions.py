@@ -140,7 +140,7 @@ def test_words_unique_to(tmp_path):
 # -- the audit --------------------------------------------------------------------------
 
 
-def test_axe_failures_keep_serious_and_critical_with_targets():
+def test_axe_failures_keep_serious_critical_and_fixed_rules_with_targets():
     violations = [
         {"id": "color-contrast", "impact": "serious", "help": "Elements must meet contrast",
          "nodes": [{"target": [".a"]}, {"target": ["#b", "span"]}, {"target": [".c"]}, {"target": [".d"]}]},
@@ -151,8 +151,12 @@ def test_axe_failures_keep_serious_and_critical_with_targets():
     assert lines == [
         "lessons/01.html: [serious] color-contrast: Elements must meet contrast - 4 element(s): "
         ".a; #b span; .c (+1 more)",
+        "lessons/01.html: [moderate] region: Content in landmarks - 1 element(s): p",
         "lessons/01.html: [critical] image-alt: Images need alt text - 1 element(s): img",
     ]
+    other = {"id": "landmark-one-main", "impact": "moderate", "help": "One main", "nodes": []}
+    assert sh.axe_failures("x.html", [other]) == []  # a moderate rule not yet fixed: a warning
+    assert sh.fails_audit(violations[1]) and not sh.fails_audit(other)
     table = sh.axe_summary({"a.html": violations, "b.html": violations[1:2]})
     assert table["region"] == {"impact": "moderate", "pages": 2, "elements": 2}
     assert table["color-contrast"]["elements"] == 4

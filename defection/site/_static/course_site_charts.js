@@ -19,6 +19,29 @@
     };
   }
 
+  // course_chart.js marks a chart's title as a heading of level 4, which suits a notebook.
+  // On a site page the chart sits in a lesson section of level 2 or 3, so its title takes
+  // the level just below the nearest heading before it: no gap in the page's outline.
+  var HEADINGS = "h1, h2, h3, h4, h5, h6, [role=heading][aria-level]";
+
+  function levelOf(heading) {
+    var aria = Number(heading.getAttribute("aria-level"));
+    return aria || Number(heading.tagName.charAt(1)) || 0;
+  }
+
+  function fitTitleLevel(host) {
+    var title = host.querySelector(".course-chart-title[role=heading]");
+    if (!title) return;
+    var before = 0;
+    document.querySelectorAll(HEADINGS).forEach(function (heading) {
+      if (heading.closest(".course-chart-title, .bd-sidebar-primary, .bd-header")) return;
+      if (heading.compareDocumentPosition(host) & Node.DOCUMENT_POSITION_FOLLOWING) {
+        before = levelOf(heading);
+      }
+    });
+    if (before) title.setAttribute("aria-level", String(Math.min(6, before + 1)));
+  }
+
   function drawOne(host) {
     if (host.dataset.courseChartDrawn) return Promise.resolve();
     host.dataset.courseChartDrawn = "pending";
@@ -44,6 +67,7 @@
     if (noscript) noscript.remove();
     return Promise.resolve(window.BreakingRanksChart.render({ model: standInModel(spec), el: host }))
       .then(function () {
+        fitTitleLevel(host);
         host.dataset.courseChartDrawn = host.querySelector(".course-chart-error") ? "error" : "yes";
       })
       .catch(function (error) { fail(error && error.message ? error.message : String(error)); });
