@@ -14,6 +14,17 @@ from pathlib import Path
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 PDF_TIMEOUT = 120  # seconds per page
+#: Chromium as root in a container or lab machine, doing nothing on its own behalf: no
+#: sandbox (root), no GPU, no background fetches, updates, sync or first-run pages. The
+#: course's browser tests start chromium with these too (tests/browser_support.py).
+QUIET_FLAGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
 
 
 def find_chromium() -> str | None:
@@ -36,12 +47,7 @@ def print_pdf(html_path: Path, pdf_path: Path, chromium: str) -> str | None:
         cmd = [
             chromium,
             "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
+            *QUIET_FLAGS,
             "--no-pdf-header-footer",
             f"--user-data-dir={profile}",
             f"--print-to-pdf={pdf_path}",

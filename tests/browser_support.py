@@ -11,23 +11,20 @@ as scripts).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from defection.pdf import QUIET_FLAGS
+
 CHROMIUM = "/usr/bin/chromium"
-#: Flags for chromium as root in a container, with nothing of its own reaching the network.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+#: Flags for chromium as root in a container, with nothing of its own reaching the network:
+#: the handout printer's (one list for both) and no QUIC, so every request is plain HTTP
+#: the tests can see and block.
+CHROMIUM_ARGS = [*QUIET_FLAGS, "--disable-quic"]
 #: Set (to anything but 0) to skip every test that drives a browser, even in CI: the
 #: Python-version matrix runs the suite again for each Python without the browser part.
 SKIP_BROWSER_ENV = "BREAKING_RANKS_SKIP_BROWSER"
@@ -104,6 +101,31 @@ def free_port() -> int:
 def launch_chromium(playwright, path: str = CHROMIUM):
     """Headless Debian chromium through Playwright (never ``playwright install``)."""
     return playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+
+
+@contextlib.contextmanager
+def chromium_context(path: str = CHROMIUM, viewport: tuple[int, int] = (1280, 900)):
+    """A Playwright browser context in headless chromium, closed (with its browser) after.
+
+    Without the ``playwright`` package the calling test skips at home and fails in CI, as
+    for a missing chromium. Hold it for one test module at most: Playwright's sync API
+    refuses to start while another one runs in the same process (JupyterLab, JupyterHub and
+    site tests can share an xdist worker).
+    """
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail(
+            "the Python package 'playwright' is not installed (pip install -r requirements.txt)"
+        )
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw, path)
+        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        try:
+            yield context
+        finally:
+            context.close()
+            browser.close()
 
 
 def same_origin(url: str, origin: str) -> bool:

@@ -55,28 +55,10 @@ def lab_browser(chromium_path):
     another sync_playwright is running in the same process, so a session-long one here would
     break the JupyterHub and site tests whenever xdist puts them on the same worker.
     """
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # same rule as a missing chromium: skip at home, fail in CI
-        message = (
-            "the Python package 'playwright' is not installed (pip install -r requirements.txt)"
-        )
-        if bh.in_ci():
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=chromium_path, args=bh.CHROMIUM_ARGS, headless=True
-        )
-        # One context for the module: JupyterLab's static files are cached after the
-        # first notebook, which saves a few seconds per notebook.
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        try:
-            yield context
-        finally:
-            context.close()
-            browser.close()
+    # One context for the module: JupyterLab's static files are cached after the first
+    # notebook, which saves a few seconds per notebook.
+    with bs.chromium_context(chromium_path) as context:
+        yield context
 
 
 @pytest.fixture(scope="session")

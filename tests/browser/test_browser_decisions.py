@@ -56,6 +56,24 @@ def test_fixtures_get_chromium_or_skip_at_home_or_fail_in_ci(tmp_path, monkeypat
         bs.require_chromium(tmp_path / "nope")
 
 
+def test_browser_context_without_playwright_skips_at_home_and_fails_in_ci(monkeypatch):
+    """``chromium_context`` (the JupyterLab and site fixtures' browser) names the package."""
+    import sys
+
+    import browser_support as bs
+    import pytest
+
+    monkeypatch.setitem(sys.modules, "playwright.sync_api", None)  # import now fails
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="'playwright' is not installed"):
+        with bs.chromium_context("/usr/bin/chromium"):
+            pass
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="'playwright' is not installed"):
+        with bs.chromium_context("/usr/bin/chromium"):
+            pass
+
+
 def test_chromium_not_executable_is_missing(tmp_path):
     exe = tmp_path / "chromium"
     exe.write_text("")

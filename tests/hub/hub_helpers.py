@@ -30,7 +30,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT / "tests") not in sys.path:
     sys.path.insert(0, str(REPO_ROOT / "tests"))
 # Chromium's path and flags and a free port: shared with tests/browser/ and tests/site/.
-from browser_support import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402,F401
+from browser_support import CHROMIUM, CHROMIUM_ARGS, free_port, launch_chromium  # noqa: E402,F401
 
 COURSE_DIR = "breaking-ranks"  # the folder nbgitpuller clones into, in each user's home
 

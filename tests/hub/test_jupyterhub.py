@@ -73,7 +73,7 @@ def browser(tools):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=hh.CHROMIUM, args=hh.CHROMIUM_ARGS, headless=True)
+        b = hh.launch_chromium(pw, hh.CHROMIUM)
         try:
             yield b
         finally:

@@ -61,18 +61,8 @@ def site_server(site_dir):
 #: is running ("Sync API inside the asyncio loop"), so this one closes with the test module.
 @pytest.fixture(scope="module")
 def site_context(site_chromium):
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        bs.skip_or_fail("the Python package 'playwright' is not installed (pip install -r requirements.txt)")
-    with sync_playwright() as pw:
-        browser = bs.launch_chromium(pw, site_chromium)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        try:
-            yield context
-        finally:
-            context.close()
-            browser.close()
+    with bs.chromium_context(site_chromium) as context:
+        yield context
 
 
 @pytest.fixture(scope="session")
