@@ -51,6 +51,7 @@ from nbconvert import HTMLExporter
 from traitlets import default
 
 from defection.charts.theme import STATIC_ENV
+from defection.kernel_start import KERNEL_STARTS, died_while_starting
 from defection.pdf import CHROMIUM_NAMES, find_chromium, print_pdf
 from defection.sources import CITATION_GROUP, CITATION_KEY
 
@@ -59,7 +60,6 @@ SVG_MIME = "image/svg+xml"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 VEGALITE_MIME = re.compile(r"application/vnd\.vegalite\.v(\d+)(\.\d+)*\+json")
 DEFAULT_TIMEOUT = 300  # seconds per cell
-KERNEL_STARTS = 3  # tries to start a kernel that dies before it answers
 
 WIDGET_NOTE = "*(Interactive control: open the notebook in Jupyter to use it.)*"
 
@@ -217,8 +217,7 @@ def execute_lesson(path: Path, *, timeout: int = DEFAULT_TIMEOUT) -> nbformat.No
     env[STATIC_ENV] = "1"
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     started: list[int] = []  # index of each cell as it begins to run
-    # A kernel that dies before it answers ran none of the lesson; on a busy machine it can
-    # lose one of its TCP ports to another process ("Address already in use"). Start another.
+    # A kernel that died before it answered ran none of the lesson (defection.kernel_start).
     for attempt in range(1, KERNEL_STARTS + 1):
         client = NotebookClient(
             nb,
@@ -237,7 +236,7 @@ def execute_lesson(path: Path, *, timeout: int = DEFAULT_TIMEOUT) -> nbformat.No
             except (CellExecutionError, CellTimeoutError, DeadKernelError, RuntimeError) as exc:
                 # nbclient has already cleaned up; its exit hook would only fail noisily later
                 atexit.unregister(client._cleanup_kernel)
-                if not started and "died" in str(exc) and attempt < KERNEL_STARTS:
+                if not started and died_while_starting(exc) and attempt < KERNEL_STARTS:
                     continue
                 kernel_log.seek(0)
                 current = started[-1] if started else None

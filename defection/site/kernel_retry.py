@@ -5,9 +5,9 @@ whole build on the first error. One error has nothing to do with the lesson: jup
 picks the kernel's five TCP ports by binding port 0 and releasing them, and on a busy
 machine another process can take one before the kernel binds it, so the kernel exits
 ("Address already in use") and the lesson fails with "Kernel died before replying to
-kernel_info" before any cell ran. The grader's worker and the handout builder start a new
-kernel in that case; this does the same for the site, for that case only, at most
-``KERNEL_STARTS`` times, so a kernel that can never start still fails the build.
+kernel_info" before any cell ran. The rule for starting again is ``defection.kernel_start``'s,
+as for the grader and the handouts: for that case only, at most ``KERNEL_STARTS`` times, so
+a kernel that can never start still fails the build.
 """
 
 from __future__ import annotations
@@ -15,18 +15,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-KERNEL_STARTS = 3
+from defection.kernel_start import KERNEL_STARTS, died_while_starting, ran_no_cell
 
 
 def died_before_running(nb, err: BaseException) -> bool:
     """``err`` says the kernel died while starting, and no cell of ``nb`` has run."""
-    if not isinstance(err, RuntimeError) or "died" not in str(err):
-        return False
-    return not any(
-        cell.get("execution_count") or cell.get("outputs")
-        for cell in nb.get("cells", [])
-        if cell.get("cell_type") == "code"
-    )
+    return died_while_starting(err) and ran_no_cell(nb)
 
 
 def retrying(run, starts: int = KERNEL_STARTS):

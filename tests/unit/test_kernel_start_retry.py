@@ -245,3 +245,19 @@ def test_site_build_runs_a_lesson_again_when_its_kernel_died(
             assert result.err is None and nb.cells[0].execution_count == 1
     assert direct.single_nb_execution is plain  # put back after the build
     assert starts() == starts_expected
+
+
+def test_one_rule_for_when_a_kernel_is_started_again():
+    from defection import handouts, kernel_start
+    from defection.site import kernel_retry
+
+    assert kernel_start.died_while_starting(
+        RuntimeError("Kernel died before replying to kernel_info")
+    )
+    assert not kernel_start.died_while_starting(RuntimeError("Kernel didn't respond in 60 seconds"))
+    assert not kernel_start.died_while_starting(ValueError("died"))
+    assert kernel_start.ran_no_cell(_notebook())
+    assert not kernel_start.ran_no_cell(new_notebook(cells=[new_code_cell("x", execution_count=1)]))
+    # the worker restates the number (it imports nothing from the package): keep them equal
+    assert worker.KERNEL_STARTS == handouts.KERNEL_STARTS == kernel_retry.KERNEL_STARTS
+    assert kernel_retry.KERNEL_STARTS == kernel_start.KERNEL_STARTS == nbval_kernel.ATTEMPTS
