@@ -50,7 +50,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 from nbconvert import HTMLExporter
 from traitlets import default
 
-from defection.charts.theme import STATIC_ENV
+from defection.charts.modes import STATIC_ENV
 from defection.kernel_start import KERNEL_STARTS, died_while_starting
 from defection.pdf import CHROMIUM_NAMES, find_chromium, print_pdf
 from defection.sources import CITATION_GROUP, CITATION_KEY

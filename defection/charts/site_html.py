@@ -20,7 +20,7 @@ import json
 from typing import Any
 
 from defection.charts.live import describe, stable_spec
-from defection.charts.theme import SITE_ENV, site_mode
+from defection.charts.modes import SITE_ENV, site_mode
 
 __all__ = ["SITE_ENV", "chart_html", "site_bundle", "site_mode", "site_renderer"]
 

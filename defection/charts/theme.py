@@ -14,12 +14,12 @@ Vega scripts draw, tooltips included (``defection.charts.site_html``).
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from defection.charts.after_import import when_imported
+from defection.charts.modes import SITE_ENV, STATIC_ENV, site_mode, static_mode  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
     import altair as alt
@@ -50,8 +50,6 @@ CATEGORY_COLORS = {
 THEME_NAME = "breaking_ranks"
 RENDERER = "breaking_ranks"
 SITE_RENDERER = "breaking_ranks_site"
-STATIC_ENV = "DEFECTION_STATIC_CHARTS"
-SITE_ENV = "BREAKING_RANKS_STATIC_SITE"
 
 
 def _theme() -> dict:
@@ -66,16 +64,6 @@ def _theme() -> dict:
             "mark": {"tooltip": True, "color": PALETTE[0]},
         }
     }
-
-
-def static_mode() -> bool:
-    """True when charts should be drawn as static SVG (handouts), not live Vega views."""
-    return os.environ.get(STATIC_ENV, "") not in ("", "0", "false", "False")
-
-
-def site_mode() -> bool:
-    """True while the course is executed for its static website (``python -m defection.site``)."""
-    return os.environ.get(SITE_ENV, "") not in ("", "0", "false", "False")
 
 
 def setup() -> None:

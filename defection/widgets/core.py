@@ -24,7 +24,7 @@ import ipywidgets as widgets
 from IPython.display import Markdown, display
 
 from defection.charts.live import CourseChart
-from defection.charts.theme import site_mode, static_mode
+from defection.charts.modes import site_mode, static_mode
 
 MODEL_DISCLAIMER = (
     "This is a teaching model: it illustrates an argument under stated assumptions. "
