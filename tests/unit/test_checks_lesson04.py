@@ -166,13 +166,13 @@ def test_q7_messages_name_the_slip_the_answer_shows():
 
 def test_surrender_chart_text_matches_its_points():
     """The paragraph after q8 says who made the claims; it must match the claimant types of
-    the `claimed` rows, including both 2025 points."""
+    the `claimed` rows, including all three 2025 points (two of them one defector group's)."""
     claimed = L._claimed()
     late = claimed[claimed["as_of"].dt.year == 2025]
-    assert sorted(late["claimant_type"].astype(str)) == ["armed_group", "defector_group"]
+    assert sorted(late["claimant_type"].astype(str)) == ["armed_group", "defector_group", "defector_group"]
     assert (claimed["claimant_type"] == "researcher").sum() == 1
     text = H.notebook_text(H.solution_path(STEM), "markdown")
-    assert "Of the two 2025 points" in text and "the 2025 point" not in text
+    assert "Of the three 2025 points" in text and "the 2025 point" not in text
 
 
 def test_percent_instead_of_share_is_explained():
