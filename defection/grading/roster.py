@@ -33,7 +33,7 @@ from typing import Any
 _TIME_FORMATS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
                  "%Y-%m-%d", "%d/%m/%Y %H:%M", "%A, %d %B %Y, %I:%M %p")  # fmt: skip
 CONFIG_KEYS = {"due", "roster", "timeout", "cell_timeout", "jobs", "max_memory_mb", "sandbox",
-               "weights"}  # fmt: skip
+               "weights", "late_policy", "attempts"}  # fmt: skip
 
 
 class RosterError(Exception):
@@ -52,7 +52,11 @@ class Student:
 
 
 def parse_time(text: str, where: str) -> datetime:
-    """A date-time from the roster, the config or the command line (local time, no zone)."""
+    """A date-time from the roster, the config or the command line.
+
+    Times are wall-clock times as the LMS shows them, compared with no time-zone conversion
+    (LMS exports carry no zone), so an offset such as ``+07:00`` is refused rather than
+    silently dropped."""
     text = str(text).strip()
     for fmt in _TIME_FORMATS:
         try:
@@ -64,9 +68,13 @@ def parse_time(text: str, where: str) -> datetime:
         return when
     try:
         when = datetime.fromisoformat(text)
-        return when.replace(tzinfo=None) if when.tzinfo else when
     except ValueError:
         pass
+    else:
+        if when.tzinfo is not None:
+            raise RosterError(f"{where}: {text!r} has a time-zone offset; write the time as "
+                              "your LMS shows it, without an offset (no conversion is done)")
+        return when
     raise RosterError(
         f"{where}: cannot read {text!r} as a date and time; write it like 2026-10-05T23:59"
     )
@@ -154,8 +162,9 @@ def match(students: list[Student], lms_id: str, name: str) -> Student | None:
 
 def load_config(path: Path | str) -> dict[str, Any]:
     """A small ``grading.toml``: due, roster, timeout, cell_timeout, jobs, max_memory_mb,
-    sandbox, and ``[weights]`` for the final totals. Unknown keys are an error, so a typo
-    is not silently ignored."""
+    sandbox and attempts for the grader; ``[weights]``, ``[late_policy]`` and attempts for
+    ``grade merge`` (checked by :func:`.merge.load_settings`). Unknown keys are an error,
+    so a typo is not silently ignored."""
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -171,8 +180,8 @@ def load_config(path: Path | str) -> dict[str, Any]:
         )
     if "due" in data:
         value = data["due"]
-        data["due"] = (value.replace(tzinfo=None) if isinstance(value, datetime)
-                       else parse_time(str(value), f"config {path}, setting due"))  # fmt: skip
+        data["due"] = parse_time(value.isoformat() if isinstance(value, datetime) else str(value),
+                                 f"config {path}, setting due")  # fmt: skip
     if "roster" in data:
         data["roster"] = (path.parent / str(data["roster"])).resolve()
     return data

@@ -113,7 +113,7 @@ def scores(row: dict) -> dict:
 def test_gradebook_columns_and_one_row_per_file(graded):
     assert graded["header"] == [
         "student", "student_id", "name", "lms", "lms_id", "notebook", "lesson", "late",
-        "q1", "q2", "q3", "q4", "q5", "w1", "total", "max", "tampering", "notes",
+        "submitted_at", "due", "attempt", "counted", "q1", "q2", "q3", "q4", "q5", "w1", "total", "max", "tampering", "notes",
     ]  # fmt: skip
     assert sorted(graded["table"]) == sorted(
         ["alice", "bob", "carol", "dave", "frank", "grace", "heidi", "ivan", "judy", "kim", "leo",
