@@ -204,3 +204,33 @@ def test_summary_chart_is_drawn_without_vl_convert(tmp_path, monkeypatch):
     assert all(b.getAttribute("fill") == colour[lab.rsplit(" ", 1)[-1]] for b, lab in zip(bars, labels)
                if not lab.endswith("answered"))  # fmt: skip
     assert "## Resubmissions" in text and "s0, lesson 01: attempt 1 (`old.ipynb`)" in text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Student,ID,SIS User ID,SIS Login ID,Section,Set 1\n    Points Possible,,,,,10\n"
+         '"Lopez, Ana",48213,s1001,alopez,A,\n"Student, Test",9,,,A,\n',
+         ("s1001", "Lopez, Ana", "", "alopez", "48213")),
+        ("First name,Last name,ID number,Institution,Department,Email address\n"
+         "Ana,Lopez,s1001,,,ana@uni.example\n", ("s1001", "Ana Lopez", "ana@uni.example", "", "")),
+        ("Last Name,First Name,Username,Student ID,Last Access,Availability\n"
+         "Lopez,Ana,alopez,s1001,,Yes\n", ("s1001", "Ana Lopez", "", "alopez", "")),
+    ],
+)  # fmt: skip
+def test_an_lms_gradebook_export_is_a_roster(tmp_path, text, expected):
+    from defection.grading.roster import load_roster
+
+    path = tmp_path / "export.csv"
+    path.write_text(text, encoding="utf-8")
+    (st,) = load_roster(path)
+    assert (st.student_id, st.name, st.email, st.login, st.lms_id) == expected
+
+
+def test_an_lms_export_without_an_id_is_named_by_its_own_column(tmp_path):
+    from defection.grading.roster import load_roster
+
+    path = tmp_path / "export.csv"
+    path.write_text("First name,Last name,ID number,Email address\nAna,Lopez,,a@x\n", encoding="utf-8")
+    with pytest.raises(RosterError, match=r"row 2, column student_id \(ID number\): empty for 'Ana Lopez'"):
+        load_roster(path)
