@@ -117,9 +117,11 @@ def _merge_parser() -> argparse.ArgumentParser:
                         help="apply the late policy, e.g. per_day=10,cap=30,grace=15: percent "
                         "of a set's points per started day late after grace minutes, at most "
                         "cap percent; times as the LMS shows them (no time-zone conversion)")
-    parser.add_argument("--gradebook", type=Path, action="append", default=[],
-                        help="a gradebook.csv from the grader; repeat for each exercise set")
-    parser.add_argument("--written-scores", type=Path, default=None, help="filled written_scores.csv")
+    parser.add_argument("--gradebook", type=Path, nargs="+", action="extend", default=[],
+                        help="the grader's gradebook.csv of each exercise set (several after "
+                        "one --gradebook, or repeat it)")
+    parser.add_argument("--written-scores", type=Path, nargs="+", action="extend", default=[],
+                        help="each set's filled written_scores.csv (several, or repeat it)")
     parser.add_argument("--other-scores", type=Path, default=None,
                         help="CSV with student_id, memo, participation (0-100)")
     parser.add_argument("--weights", default="",

@@ -187,7 +187,8 @@ def _gradebook_entries(paths: Sequence[Path], problems: list[str]) -> list[dict]
     return entries
 
 
-def merge(gradebooks: Sequence[Path], written_scores: Path | None, other_scores: Path | None,
+def merge(gradebooks: Sequence[Path], written_scores: Path | Sequence[Path] | None,
+          other_scores: Path | None,
           out: Path, weights: Mapping[str, float] = WEIGHTS, *,
           attempts: str = attempting.DEFAULT_POLICY,
           late_policy: lateness.LatePolicy | None = None,
@@ -266,15 +267,17 @@ def merge(gradebooks: Sequence[Path], written_scores: Path | None, other_scores:
                         "them (add submitted_at to the roster)")  # fmt: skip
 
     have_written = False
-    if written_scores:
-        col = f"score (0-{WRITTEN_OUT_OF})"
-        for line, r in enumerate(_rows(written_scores), start=2):
+    sheets = ([] if not written_scores else [written_scores]
+              if isinstance(written_scores, (str, Path)) else list(written_scores))  # fmt: skip
+    col = f"score (0-{WRITTEN_OUT_OF})"
+    for sheet in sheets:
+        for line, r in enumerate(_rows(sheet), start=2):
             if col not in r:
-                raise MergeError(f"{written_scores}: no column {col!r}; use the written_scores.csv "
+                raise MergeError(f"{sheet}: no column {col!r}; use the sheet.csv "
                                  "the grader wrote")  # fmt: skip
             key = r.get("student_id") or r.get("student", "")
             if not key:
-                raise MergeError(f"{written_scores}, row {line}: needs a student_id (or student)")
+                raise MergeError(f"{sheet}, row {line}: needs a student_id (or student)")
             p = person(key)
             p["written"][1] += 1
             if r[col] == "":
@@ -283,7 +286,7 @@ def merge(gradebooks: Sequence[Path], written_scores: Path | None, other_scores:
                                 "written score (counted 0)")  # fmt: skip
                 continue
             have_written = True
-            score = _number(r[col], f"{written_scores}, row {line}, column {col}", WRITTEN_OUT_OF)
+            score = _number(r[col], f"{sheet}, row {line}, column {col}", WRITTEN_OUT_OF)
             p["written"][0] += score * p["factor"].get(r.get("lesson", ""), 1.0)
     seen = {"memo": False, "participation": False}
     if other_scores:

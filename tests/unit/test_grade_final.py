@@ -168,6 +168,12 @@ def test_cli_merge_writes_final_imports_and_reports_what_it_could_not_apply(tmp_
     err = capsys.readouterr().err
     assert "final_canvas_import.csv and final_moodle_import.csv" in err
     assert "s2, lesson 01: marked 'late (marked by Canvas)' but the export gives no submission time" in err
+    gb2 = _gradebook(tmp_path / "gradebook2.csv", [
+        "aye,s2,Aye Aye,canvas,502,02_x.ipynb,lesson 02,,2026-10-12 10:00:00,2026-10-12 23:59:00,1,yes,0,10",
+    ])  # fmt: skip
+    assert main(["merge", "--gradebook", str(gb), str(gb2), "--out", str(out)]) == 0
+    assert read_csv(out)[0]["auto %"] == "50"  # both sets pooled: 10 of 20 points
+    capsys.readouterr()
     assert main(["merge", "--gradebook", str(gb), "--late-policy", "per_day=ten"]) == 2
     assert "--late-policy, per_day: 'ten' is not a number" in capsys.readouterr().err
 
