@@ -180,6 +180,7 @@ def _gradebook_entries(paths: Sequence[Path], problems: list[str]) -> list[dict]
                 "total": _number(r["total"], f"{where}, column total", 1e9),
                 "max": _number(r["max"], f"{where}, column max", 1e9),
                 "attempt": int(r["attempt"]) if r.get("attempt", "").isdigit() else 0,
+                "counted": r.get("counted", ""),
                 "submitted_at": _time(r.get("submitted_at", ""), f"{where}, column submitted_at"),
                 "due": _time(r.get("due", ""), f"{where}, column due"),
                 "order": (len(entries),), "where": where,
@@ -232,6 +233,10 @@ def merge(gradebooks: Sequence[Path], written_scores: Path | Sequence[Path] | No
         p["student_id"] = p["student_id"] or chosen["student_id"]
         if chosen["lms"] == "canvas":
             p["canvas_id"] = p["canvas_id"] or chosen["lms_id"]
+        if len(group) > 1 and chosen["counted"].startswith("no"):
+            problems.append(f"{key}, {lesson}: the gradebook counted another attempt than "
+                            f"--attempts {policy} does; grade and merge with the same choice "
+                            "(merge used its own)")  # fmt: skip
         for e in ranked:
             if e is not chosen:
                 p["notes"].append(f"{lesson}: an attempt with {e['total']:g}/{e['max']:g} not "

@@ -101,7 +101,8 @@ def number_attempts(rows: list[Row], subs: dict[int, Submission], policy: str) -
                      + ", ".join(str(r.attempt) for r in ranked if r is not chosen)
                      + " listed, not counted")  # fmt: skip
         orders = [order(r) for r in group]
-        if not (any(o.lms_attempt for o in orders) or all(o.submitted_at for o in orders)):
+        times = [o.submitted_at for o in orders]
+        if not (any(o.lms_attempt for o in orders) or (all(times) and len(set(times)) == len(times))):
             flags.append(f"{key}: lesson {lesson}'s attempts carry no attempt number or "
                          "submission time; ordered by the files' times (check them)")
     return flags

@@ -77,6 +77,14 @@ def test_attempts_without_number_or_time_are_ordered_by_file_time_and_flagged():
     flags = number_attempts(rows, subs, "latest")
     assert [r.total for r in rows if r.counted] == [2.0]
     assert any("ordered by the files' times (check them)" in f for f in flags)
+    # One roster time for both files says nothing about their order: still flagged.
+    same = datetime(2026, 10, 3, 9)
+    rows, subs = _rows_and_subs([("x.ipynb", 0, same, late_, 2.0), ("y.ipynb", 0, same, early, 6.0)])
+    assert any("ordered by the files' times" in f for f in number_attempts(rows, subs, "latest"))
+    # Blackboard: each attempt has its own time, which decides.
+    rows, subs = _rows_and_subs([("x.ipynb", 0, late_, early, 2.0), ("y.ipynb", 0, early, late_, 6.0)])
+    flags = number_attempts(rows, subs, "latest")
+    assert [r.total for r in rows if r.counted] == [2.0] and not any("files' times" in f for f in flags)
 
 
 def test_late_policy_per_started_day_with_grace_and_cap():
@@ -120,9 +128,11 @@ def test_merge_counts_one_attempt_and_applies_the_late_policy(tmp_path):
     assert got["s2"]["final"] == pytest.approx(80.0)
     assert got["s3"]["final"] == pytest.approx(100.0)
     assert any("lesson 01: the gradebook has no due date" in p for p in rows.problems)
-    best = {r["student"]: r for r in merge([gb], None, None, tmp_path / "best" / "f.csv",
-                                           attempts="best")}  # fmt: skip
-    assert best["s1"]["final"] == pytest.approx(100.0)
+    assert not any("counted another attempt" in p for p in rows.problems)
+    best = merge([gb], None, None, tmp_path / "best" / "f.csv", attempts="best")
+    assert {r["student"]: r for r in best}["s1"]["final"] == pytest.approx(100.0)
+    assert any("s1, lesson 01: the gradebook counted another attempt than --attempts best" in p
+               for p in best.problems)
     text = (tmp_path / "final.csv").read_text(encoding="utf-8-sig")
     assert "attempts,the latest attempt counts" in text
     assert ("late policy,\"10% of the set's points per started day late after 15 min of grace, "
