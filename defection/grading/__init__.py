@@ -13,7 +13,10 @@ The package is split along the grader's seams, one job per module:
 * :mod:`~defection.grading.recheck`: re-check with fresh checks, statuses, tampering;
 * :mod:`~defection.grading.report`, :mod:`~defection.grading.export`,
   :mod:`~defection.grading.feedback`, :mod:`~defection.grading.summary`: the outputs;
-* :mod:`~defection.grading.merge`: written scores and weights into final totals;
+* :mod:`~defection.grading.attempts`: which of a resubmitter's attempts counts (one
+  policy for the gradebook, the LMS files and merge);
+* :mod:`~defection.grading.merge`: written scores and weights into final totals and
+  final-grade LMS imports, with :mod:`~defection.grading.late`'s late policy;
 * :mod:`~defection.grading.pipeline` (one run) and :mod:`~defection.grading.cli`.
 
 ``python -m defection.grade`` and ``breaking-ranks-grade`` call :func:`cli.main`.

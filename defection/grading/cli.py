@@ -4,7 +4,8 @@ Two commands::
 
     python -m defection.grade SUBMISSIONS(.zip or folder) --out grades/gradebook.csv [...]
     python -m defection.grade merge --gradebook grades/gradebook.csv \\
-        --written-scores grades/written_scores.csv [--other-scores other.csv] --out final.csv
+        --written-scores grades/written_scores.csv [--other-scores other.csv] \\
+        [--roster roster.csv] [--late-policy per_day=10,cap=30,grace=15] --out final.csv
 
 Options may also come from a small ``grading.toml`` (``--config``, or found next to the
 submissions); the command line wins. Bad input is reported in one line naming the file,
@@ -18,8 +19,10 @@ import sys
 from pathlib import Path
 
 from defection.checks import load_questions
+from defection.grading import late as lateness
+from defection.grading.attempts import DEFAULT_POLICY, POLICIES, AttemptsError
 from defection.grading.collect import CollectError
-from defection.grading.merge import WEIGHTS, MergeError, merge, parse_weights
+from defection.grading.merge import WEIGHTS, MergeError, load_settings, merge, parse_weights
 from defection.grading.pipeline import GradingError, Registry, grade
 from defection.grading.roster import RosterError, load_config, parse_time
 from defection.grading.run import CELL_TIMEOUT, NOTEBOOK_TIMEOUT, REPO
@@ -74,6 +77,10 @@ def _grade_parser() -> argparse.ArgumentParser:
     parser.add_argument("--sandbox", choices=["auto", "bwrap", "none"], default=None,
                         help="auto: bubblewrap when it works (default); bwrap: require it; "
                         "none: run unsandboxed")
+    parser.add_argument("--attempts", choices=POLICIES, default=None,
+                        help="which of a student's attempts at a set counts in the gradebook "
+                        "and the LMS files: latest (default) or best; the others are listed, "
+                        "never counted")
     parser.add_argument("--checks-module", default=None,
                         help="use this module's QUESTIONS for every notebook instead of "
                         "defection.checks.lessonNN (for testing your own checks)")
@@ -92,12 +99,29 @@ def _merge_parser() -> argparse.ArgumentParser:
         description=(
             "Combine gradebooks, the filled written_scores.csv (Rubric A, out of 16 per answer) "
             "and other_scores.csv (student_id,memo,participation, out of 100) into final "
-            "totals with INSTRUCTORS.md's weights."
+            "totals with INSTRUCTORS.md's weights, and write final_canvas_import.csv and "
+            "final_moodle_import.csv beside them. Points are pooled within a part across sets, "
+            "then the parts are weighted."
         ),
     )
-    parser.add_argument("--gradebook", type=Path, action="append", default=[],
-                        help="a gradebook.csv from the grader; repeat for each exercise set")
-    parser.add_argument("--written-scores", type=Path, default=None, help="filled written_scores.csv")
+    parser.add_argument("--config", type=Path, default=None,
+                        help="grading.toml with [weights], [late_policy] and attempts "
+                        "(the command line wins)")
+    parser.add_argument("--roster", type=Path, default=None,
+                        help="roster CSV: every student gets a row, e-mails fill the Moodle "
+                        "import, and anyone not on it is reported")
+    parser.add_argument("--attempts", choices=POLICIES, default=None,
+                        help=f"which attempt at a set counts (default: {DEFAULT_POLICY}); use "
+                        "the same as when grading")
+    parser.add_argument("--late-policy", default=None,
+                        help="apply the late policy, e.g. per_day=10,cap=30,grace=15: percent "
+                        "of a set's points per started day late after grace minutes, at most "
+                        "cap percent; times as the LMS shows them (no time-zone conversion)")
+    parser.add_argument("--gradebook", type=Path, nargs="+", action="extend", default=[],
+                        help="the grader's gradebook.csv of each exercise set (several after "
+                        "one --gradebook, or repeat it)")
+    parser.add_argument("--written-scores", type=Path, nargs="+", action="extend", default=[],
+                        help="each set's filled written_scores.csv (several, or repeat it)")
     parser.add_argument("--other-scores", type=Path, default=None,
                         help="CSV with student_id, memo, participation (0-100)")
     parser.add_argument("--weights", default="",
@@ -115,12 +139,23 @@ def _merge_main(argv: list[str]) -> int:
               file=sys.stderr)  # fmt: skip
         return 2
     try:
-        rows = merge(args.gradebook, args.written_scores, args.other_scores, args.out,
-                     parse_weights(args.weights))  # fmt: skip
-    except MergeError as exc:
+        settings = load_settings(args.config) if args.config else {}
+        weights = parse_weights(args.weights) if args.weights else settings.get("weights", WEIGHTS)
+        late = (lateness.parse(args.late_policy) if args.late_policy is not None
+                else settings.get("late_policy"))  # fmt: skip
+        rows = merge(args.gradebook, args.written_scores, args.other_scores, args.out, weights,
+                     attempts=args.attempts or settings.get("attempts", DEFAULT_POLICY),
+                     late_policy=late, roster=args.roster)  # fmt: skip
+    except (MergeError, lateness.LatePolicyError, AttemptsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"Wrote {args.out}: final totals for {len(rows)} student(s).", file=sys.stderr)
+    print(f"Wrote {args.out}, final_canvas_import.csv and final_moodle_import.csv: final totals "
+          f"for {len(rows)} student(s).", file=sys.stderr)
+    if rows.problems:
+        print(f"Could not apply ({len(rows.problems)}; also listed at the end of {args.out}):",
+              file=sys.stderr)  # fmt: skip
+        for problem in rows.problems:
+            print(f"  - {problem}", file=sys.stderr)
     return 0
 
 
@@ -162,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
             roster=args.roster or config.get("roster"),
             due=due,
             sandbox=str(pick("sandbox", "auto")),
+            attempts=str(pick("attempts", DEFAULT_POLICY)),
         )
     except (GradingError, CollectError, RosterError, ModuleNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -17,13 +17,20 @@ in INSTRUCTORS.md, "Collect submissions"):
   receipt per attempt (``..._attempt_<time>.txt``), which is metadata and is skipped.
 * **This course's own**: ``<student>__<file>`` (two underscores) or one folder per student.
 
+Attempts: only Canvas numbers them in the name. Blackboard gives each attempt's time;
+Moodle's download holds only each student's current submission (two files there are two
+files of one attempt). Every file also keeps its time from the archive (or the folder),
+the last resort for putting a student's files in order (see :mod:`.attempts`).
+
 Anything else is still graded, under the file's name, so nothing is ever dropped.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import time
 import stat
 import tempfile
 import zipfile
@@ -64,6 +71,7 @@ class Submission:
     submitted_at: datetime | None = None
     late_by_lms: bool = False
     attempt: int = 0  # Canvas resubmission number (0 = first)
+    file_time: datetime | None = None  # the file's time in the archive or folder
 
 
 def parse_name(rel: PurePosixPath) -> Submission | None:
@@ -119,6 +127,7 @@ def discover(folder: Path) -> list[Submission]:
         if sub is None:
             continue
         sub.path = path
+        sub.file_time = datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
         found.append(sub)
     return found
 
@@ -154,11 +163,21 @@ def unpack(archive: Path, into: Path) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             with zf.open(m) as src, open(target, "wb") as dst:
                 shutil.copyfileobj(src, dst)
+            _keep_time(target, m)
     # An LMS zip (or a zipped folder) often wraps everything in one top folder.
     entries = [p for p in root.iterdir() if not p.name.startswith((".", "__MACOSX"))]
     if len(entries) == 1 and entries[0].is_dir() and not _MOODLE_DIR.match(entries[0].name):
         return entries[0]
     return root
+
+
+def _keep_time(target: Path, member: zipfile.ZipInfo) -> None:
+    """Give the extracted file the member's own time, which orders unnumbered attempts."""
+    try:
+        stamp = time.mktime((*member.date_time, 0, 0, -1))
+        os.utime(target, (stamp, stamp))
+    except (OverflowError, ValueError, OSError):
+        pass  # an impossible time in the archive: the extraction time stands
 
 
 class Source:

@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from defection.checks import QuestionSet, load_questions
+from defection.grading import attempts as attempting
 from defection.grading import export, feedback, report, summary
 from defection.grading import sandbox as sandboxing
 from defection.grading.collect import Source, Submission, discover
@@ -60,7 +61,7 @@ def _inside(child: Path, parent: Path) -> bool:
 
 def _late(sub: Submission, student: Student | None, due: datetime | None) -> tuple[str, datetime | None]:
     when = sub.submitted_at or (student.submitted_at if student else None)
-    if sub.late_by_lms:
+    if sub.late_by_lms and (due is None or when is None):
         return "late (marked by Canvas)", when
     if due is not None and when is not None and when > due:
         minutes = int((when - due).total_seconds() // 60)
@@ -71,9 +72,46 @@ def _late(sub: Submission, student: Student | None, due: datetime | None) -> tup
     return "", when
 
 
+def number_attempts(rows: list[Row], subs: dict[int, Submission], policy: str) -> list[str]:
+    """Number each student's attempts at a set and mark the ones the policy does not count."""
+    flags: list[str] = []
+    groups: dict[tuple[str, str], list[Row]] = {}
+    for row in rows:
+        if row.questions is not None:
+            groups.setdefault((row.key, row.lesson), []).append(row)
+
+    def order(row: Row) -> attempting.Order:
+        sub = subs[id(row)]
+        return attempting.Order(sub.attempt, row.submitted_at, sub.file_time, sub.path.name)
+
+    for (key, lesson), group in groups.items():
+        ranked, chosen = attempting.pick(group, lambda r: order(r).key(), lambda r: r.total, policy)
+        for number, row in enumerate(ranked, start=1):
+            row.attempt = number
+        if len(group) == 1:
+            continue
+        rule = attempting.describe(policy)
+        for row in ranked:
+            row.duplicate = True
+            row.counted = row is chosen
+            row.notes.append(f"attempt {row.attempt} of {len(group)}: "
+                             + ("counted" if row.counted else "not counted") + f" ({rule})")
+        flags.append(f"{key}: {len(group)} attempts at lesson {lesson}; attempt {chosen.attempt} "
+                     f"counts ({rule}); attempt(s) "
+                     + ", ".join(str(r.attempt) for r in ranked if r is not chosen)
+                     + " listed, not counted")  # fmt: skip
+        orders = [order(r) for r in group]
+        times = [o.submitted_at for o in orders]
+        if not (any(o.lms_attempt for o in orders) or (all(times) and len(set(times)) == len(times))):
+            flags.append(f"{key}: lesson {lesson}'s attempts carry no attempt number or "
+                         "submission time; ordered by the files' times (check them)")
+    return flags
+
+
 def apply_roster(rows: list[Row], subs: dict[int, Submission], students: list[Student] | None,
-                 due: datetime | None, lookup: Callable[[str], QuestionSet | None]) -> list[str]:  # fmt: skip
-    """Fill ids from the roster; flag late, duplicate, unknown and missing (adds rows)."""
+                 due: datetime | None, lookup: Callable[[str], QuestionSet | None],
+                 policy: str = attempting.DEFAULT_POLICY) -> list[str]:  # fmt: skip
+    """Fill ids from the roster; flag late, resubmitted, unknown and missing (adds rows)."""
     flags: list[str] = []
     for row in rows:
         sub = subs[id(row)]
@@ -86,17 +124,7 @@ def apply_roster(rows: list[Row], subs: dict[int, Submission], students: list[St
         row.late, row.submitted_at = _late(sub, st, due)
         if row.late:
             flags.append(f"{row.key} ({row.notebook}): {row.late}")
-    groups: dict[tuple[str, str], list[Row]] = {}
-    for row in rows:
-        if row.questions is not None:
-            groups.setdefault((row.key, row.lesson), []).append(row)
-    for (key, lesson), group in groups.items():
-        if len(group) > 1:
-            for row in group:
-                row.duplicate = True
-                row.notes.append(f"duplicate: {len(group)} submissions for lesson {lesson}")
-            flags.append(f"{key}: {len(group)} submissions for lesson {lesson} "
-                         "(the LMS files use the highest-scoring one)")  # fmt: skip
+    flags += number_attempts(rows, subs, policy)
     if students:
         lessons = sorted({r.lesson for r in rows if r.questions is not None})
         have = {(r.student_id, r.lesson) for r in rows if r.student_id}
@@ -131,15 +159,21 @@ def grade(
     due: datetime | None = None,
     sandbox: str = "auto",
     outputs: bool = True,
+    attempts: str = attempting.DEFAULT_POLICY,
 ) -> list[Row]:
     """Grade every file in ``submissions`` (a folder or an LMS .zip) and write the outputs.
 
     ``registry`` overrides where questions come from: one QuestionSet for every notebook,
     a mapping lesson -> QuestionSet, or a callable lesson -> QuestionSet (default:
     ``defection.checks.lessonNN``, freshly imported). ``cell_timeout`` defaults to
-    ``CELL_TIMEOUT`` (or the notebook limit, when that is shorter).
+    ``CELL_TIMEOUT`` (or the notebook limit, when that is shorter). ``attempts`` is the
+    resubmission policy (:mod:`.attempts`): ``latest`` or ``best``.
     """
     submissions, out = Path(submissions), Path(out)
+    try:
+        attempts = attempting.check_policy(attempts)
+    except attempting.AttemptsError as exc:
+        raise GradingError(str(exc)) from exc
     written_path = Path(written) if written else out.with_name("written_answers.md")
     if not submissions.exists():
         raise GradingError(f"{submissions} does not exist (give a folder or an LMS .zip)")
@@ -211,18 +245,18 @@ def grade(
         else:
             rows = [work(f) for f in files]
     subs = {id(r): s for r, s in zip(rows, files)}
-    flags = apply_roster(rows, subs, students, due, lookup)
+    flags = apply_roster(rows, subs, students, due, lookup, attempts)
     rows.sort(key=lambda r: (r.key.casefold(), r.notebook, r.lesson))
 
     if outputs:
         folder_out = out.parent
-        report.atomic_write(out, report.gradebook_text(rows), bom=True)
-        report.atomic_write(folder_out / "status.csv", report.status_text(rows), bom=True)
+        report.atomic_write(out, report.gradebook_text(rows, due=due), bom=True)
+        report.atomic_write(folder_out / "status.csv", report.status_text(rows, due=due), bom=True)
         report.atomic_write(written_path, report.written_md(rows))
         report.atomic_write(folder_out / "written_scores.csv", report.written_scores_text(rows), bom=True)
         report.atomic_write(folder_out / "canvas_import.csv", export.canvas_text(rows), bom=True)
         report.atomic_write(folder_out / "moodle_import.csv", export.moodle_text(rows), bom=True)
-        feedback.write_all([r for r in rows if r.notebook], folder_out / "feedback")
+        feedback.write_all([r for r in rows if r.notebook and r.counted], folder_out / "feedback")
         sandbox_text = box.reason if box.active else f"NONE - grading was unsandboxed ({box.reason})"
         summary.write(rows, folder_out, sandbox=sandbox_text, flags=flags)
 

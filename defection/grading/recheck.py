@@ -57,6 +57,8 @@ class Row:
     submitted_at: datetime | None = None
     late: str = ""  # "", "late (Canvas)", "late by 2 h 5 min"
     duplicate: bool = False
+    attempt: int = 0  # 1, 2, ... among this student's files for this set (0: not numbered)
+    counted: bool = True  # False for an attempt the attempts policy does not count
     scores: dict[str, Any] = field(default_factory=dict)
     statuses: dict[str, str] = field(default_factory=dict)
     feedback: dict[str, str] = field(default_factory=dict)  # the check's own message

@@ -15,6 +15,7 @@ import io
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -94,21 +95,32 @@ def _ascii(text: str) -> str:
     return text.replace("…", "...").replace("—", "-").replace("✓", "(correct)")
 
 
-ID_COLUMNS = ["student", "student_id", "name", "lms", "lms_id", "notebook", "lesson", "late"]
+ID_COLUMNS = ["student", "student_id", "name", "lms", "lms_id", "notebook", "lesson", "late",
+              "submitted_at", "due", "attempt", "counted"]  # fmt: skip
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
-def _ids(row: Row) -> list[str]:
+def _time(when: datetime | None) -> str:
+    return when.strftime(TIME_FORMAT) if when else ""
+
+
+def _ids(row: Row, due: datetime | None = None) -> list[str]:
+    """The columns that say whose file this is, when it came and whether it counts;
+    ``grade merge`` reads ``submitted_at``, ``due``, ``attempt`` and ``counted`` back."""
+    counted = "" if not row.attempt else "yes" if row.counted else "no (superseded)"
     return [row.student, row.student_id, row.name, row.lms, row.lms_id, row.notebook,
-            lesson_label(row.lesson), row.late]  # fmt: skip
+            lesson_label(row.lesson), row.late, _time(row.submitted_at),
+            _time(due) if row.questions is not None else "",
+            str(row.attempt) if row.attempt else "", counted]  # fmt: skip
 
 
-def gradebook_text(rows: Sequence[Row]) -> str:
+def gradebook_text(rows: Sequence[Row], *, due: datetime | None = None) -> str:
     """Points per auto-checked question, the written answers' state, total, max, notes."""
     cols = columns(rows)
     table: list[list[Any]] = [[*ID_COLUMNS, *(h for *_, h in cols), "total", "max", "tampering",
                                "notes"]]  # fmt: skip
     for row in rows:
-        cells: list[Any] = _ids(row)
+        cells: list[Any] = _ids(row, due)
         for qs, name, _ in cols:
             cells.append(row.scores.get(name, "") if row.questions is qs else "")
         cells += [row.total, row.maximum, "yes" if row.tampering else "",
@@ -117,18 +129,20 @@ def gradebook_text(rows: Sequence[Row]) -> str:
     return _csv(table)
 
 
-def status_text(rows: Sequence[Row]) -> str:
+def status_text(rows: Sequence[Row], *, due: datetime | None = None) -> str:
     """One status per question: correct, wrong, not answered, error, recorded, short."""
     cols = columns(rows)
     table: list[list[Any]] = [[*ID_COLUMNS, *(h for *_, h in cols)]]
     for row in rows:
-        table.append([*_ids(row), *(row.statuses.get(n, "") if row.questions is qs else ""
+        table.append([*_ids(row, due), *(row.statuses.get(n, "") if row.questions is qs else ""
                                     for qs, n, _ in cols)])  # fmt: skip
     return _csv(table)
 
 
 def written_md(rows: Sequence[Row]) -> str:
-    """Every written question, then every student's answer quoted, short ones marked."""
+    """Every written question, then every student's answer quoted, short ones marked
+    (only the attempt that counts: a superseded attempt is not scored)."""
+    rows = [r for r in rows if r.counted]
     lines = [
         "# Written answers",
         "",
@@ -164,7 +178,9 @@ def written_md(rows: Sequence[Row]) -> str:
 
 
 def written_scores_text(rows: Sequence[Row]) -> str:
-    """The sheet the instructor fills: one row per student and written question."""
+    """The sheet the instructor fills: one row per student and written question, for the
+    attempt that counts only, so ``merge`` never pools a resubmitter's two answers."""
+    rows = [r for r in rows if r.counted]
     table: list[list[Any]] = [["student", "student_id", "lesson", "question", "status", "words",
                                f"score (0-{WRITTEN_OUT_OF})", "comment"]]  # fmt: skip
     for qs in question_sets(rows):

@@ -12,7 +12,15 @@ Roster CSV (UTF-8, header row; only ``student_id`` and ``name`` are required)::
 
 ``login`` is the Blackboard username, ``lms_id`` the Canvas user id or Moodle participant
 id; ``submitted_at`` (optional) is when the LMS received the work, for LMSs whose export
-carries no times. A submission matches a roster row by LMS id, login, e-mail, student id
+carries no times.
+
+An LMS's own gradebook export also works as it is, so nobody retypes a class list
+(:data:`LMS_COLUMNS`): Canvas (Grades > Export: ``Student``, ``ID``, ``SIS User ID``,
+``SIS Login ID``; its ``Points Possible`` row and test student are skipped), Moodle
+(Grades > Export > Plain text file: ``First name``, ``Last name``, ``ID number``,
+``Email address``) and Blackboard (Grade Centre > Work Offline > Download: ``Last Name``,
+``First Name``, ``Username``, ``Student ID``). A column the file names itself
+(``student_id``, ``name`` ...) wins over these. A submission matches a roster row by LMS id, login, e-mail, student id
 or name (Canvas's "lastfirst" form included), in that order.
 
 Due date: ``--due 2026-10-05T23:59`` or ``due = "2026-10-05T23:59"`` in a ``grading.toml``
@@ -33,7 +41,19 @@ from typing import Any
 _TIME_FORMATS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
                  "%Y-%m-%d", "%d/%m/%Y %H:%M", "%A, %d %B %Y, %I:%M %p")  # fmt: skip
 CONFIG_KEYS = {"due", "roster", "timeout", "cell_timeout", "jobs", "max_memory_mb", "sandbox",
-               "weights"}  # fmt: skip
+               "weights", "late_policy", "attempts"}  # fmt: skip
+
+
+#: Each LMS export's column for a roster field; first and last names are joined into name.
+LMS_COLUMNS = {
+    "student_id": ("SIS User ID", "ID number", "Student ID"),
+    "name": ("Student",),
+    "lms_id": ("ID",),
+    "login": ("SIS Login ID", "Username"),
+    "email": ("Email address",),
+}
+_FIRST, _LAST = ("First name", "First Name"), ("Last name", "Last Name")
+_CANVAS_SKIP = {"points possible", "student, test", "test student"}
 
 
 class RosterError(Exception):
@@ -52,7 +72,11 @@ class Student:
 
 
 def parse_time(text: str, where: str) -> datetime:
-    """A date-time from the roster, the config or the command line (local time, no zone)."""
+    """A date-time from the roster, the config or the command line.
+
+    Times are wall-clock times as the LMS shows them, compared with no time-zone conversion
+    (LMS exports carry no zone), so an offset such as ``+07:00`` is refused rather than
+    silently dropped."""
     text = str(text).strip()
     for fmt in _TIME_FORMATS:
         try:
@@ -64,9 +88,13 @@ def parse_time(text: str, where: str) -> datetime:
         return when
     try:
         when = datetime.fromisoformat(text)
-        return when.replace(tzinfo=None) if when.tzinfo else when
     except ValueError:
         pass
+    else:
+        if when.tzinfo is not None:
+            raise RosterError(f"{where}: {text!r} has a time-zone offset; write the time as "
+                              "your LMS shows it, without an offset (no conversion is done)")
+        return when
     raise RosterError(
         f"{where}: cannot read {text!r} as a date and time; write it like 2026-10-05T23:59"
     )
@@ -101,24 +129,40 @@ def load_roster(path: Path | str) -> list[Student]:
         raise RosterError(f"roster {path} is not UTF-8 text; save it as 'CSV UTF-8'") from None
     reader = csv.DictReader(text.splitlines())
     header = [h.strip() for h in (reader.fieldnames or [])]
-    missing = [c for c in ("student_id", "name") if c not in header]
+    source = {field: next((c for c in (field, *aliases) if c in header), field)
+              for field, aliases in LMS_COLUMNS.items()}  # fmt: skip
+    first = next((c for c in _FIRST if c in header), None)
+    last = next((c for c in _LAST if c in header), None)
+    joined_name = "name" not in header and "Student" not in header and bool(first and last)
+    missing = [c for c in ("student_id", "name") if source[c] not in header
+               and not (c == "name" and joined_name)]  # fmt: skip
     if missing:
         raise RosterError(
             f"roster {path}: missing column(s) {', '.join(missing)}; the header row must "
-            f"include student_id and name (found: {', '.join(header) or 'nothing'})"
+            f"include student_id and name, or be an LMS gradebook export (INSTRUCTORS.md, "
+            f"'Roster') (found: {', '.join(header) or 'nothing'})"
         )
+    col = lambda field: field if source[field] == field else f"{field} ({source[field]})"  # noqa: E731
     students: list[Student] = []
     seen: dict[str, int] = {}
     for line, raw in enumerate(reader, start=2):
         row = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k}
+        for field, column in source.items():
+            row[field] = row.get(column, "")
+        if joined_name:
+            row["name"] = f"{row.get(first, '')} {row.get(last, '')}".strip()
         sid, name = row.get("student_id", ""), row.get("name", "")
         if not sid and not name:
             continue
+        if source["name"] == "Student" and name.casefold() in _CANVAS_SKIP:
+            continue  # Canvas's points row and its built-in test student
         if not sid:
-            raise RosterError(f"roster {path}, row {line}, column student_id: empty for {name!r}")
+            raise RosterError(f"roster {path}, row {line}, column {col('student_id')}: empty "
+                              f"for {name!r}")  # fmt: skip
         if sid in seen:
             raise RosterError(
-                f"roster {path}, row {line}, column student_id: {sid!r} already on row {seen[sid]}"
+                f"roster {path}, row {line}, column {col('student_id')}: {sid!r} already on "
+                f"row {seen[sid]}"
             )
         seen[sid] = line
         when_text = row.get("submitted_at") or row.get("Last modified (submission)") or ""
@@ -154,8 +198,9 @@ def match(students: list[Student], lms_id: str, name: str) -> Student | None:
 
 def load_config(path: Path | str) -> dict[str, Any]:
     """A small ``grading.toml``: due, roster, timeout, cell_timeout, jobs, max_memory_mb,
-    sandbox, and ``[weights]`` for the final totals. Unknown keys are an error, so a typo
-    is not silently ignored."""
+    sandbox and attempts for the grader; ``[weights]``, ``[late_policy]`` and attempts for
+    ``grade merge`` (checked by :func:`.merge.load_settings`). Unknown keys are an error,
+    so a typo is not silently ignored."""
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -171,8 +216,8 @@ def load_config(path: Path | str) -> dict[str, Any]:
         )
     if "due" in data:
         value = data["due"]
-        data["due"] = (value.replace(tzinfo=None) if isinstance(value, datetime)
-                       else parse_time(str(value), f"config {path}, setting due"))  # fmt: skip
+        data["due"] = parse_time(value.isoformat() if isinstance(value, datetime) else str(value),
+                                 f"config {path}, setting due")  # fmt: skip
     if "roster" in data:
         data["roster"] = (path.parent / str(data["roster"])).resolve()
     return data

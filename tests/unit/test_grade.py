@@ -113,7 +113,7 @@ def scores(row: dict) -> dict:
 def test_gradebook_columns_and_one_row_per_file(graded):
     assert graded["header"] == [
         "student", "student_id", "name", "lms", "lms_id", "notebook", "lesson", "late",
-        "q1", "q2", "q3", "q4", "q5", "w1", "total", "max", "tampering", "notes",
+        "submitted_at", "due", "attempt", "counted", "q1", "q2", "q3", "q4", "q5", "w1", "total", "max", "tampering", "notes",
     ]  # fmt: skip
     assert sorted(graded["table"]) == sorted(
         ["alice", "bob", "carol", "dave", "frank", "grace", "heidi", "ivan", "judy", "kim", "leo",
@@ -246,7 +246,8 @@ def test_cli_help_and_junk_only_folder(tmp_path, capsys):
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[0].startswith("\ufeffstudent,student_id,name,lms,lms_id,notebook,lesson,late,q1")
+    assert lines[0].startswith("\ufeffstudent,student_id,name,lms,lms_id,notebook,lesson,late,"
+                              "submitted_at,due,attempt,counted,q1")
     assert "malformed JSON" in lines[1] and lines[2].endswith("not a notebook")
     assert "[2/2]" in proc.stderr and (tmp_path / "g" / "written_answers.md").exists()
     assert main([str(subs), "--out", str(subs / "x.csv")]) == 2

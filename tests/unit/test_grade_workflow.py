@@ -16,6 +16,7 @@ import pytest
 from defection.checks import load_questions
 from defection.grading.collect import CollectError, Source, parse_name
 from defection.grading.identify import identify
+from defection.grading.late import parse as parse_late
 from defection.grading.merge import MergeError, merge, parse_weights
 from defection.grading.pipeline import grade
 from defection.grading.roster import RosterError, load_config, load_roster, match, parse_time
@@ -210,7 +211,13 @@ def test_every_student_has_a_row_ids_and_flags(graded_class):
     assert by_id["s2"][0]["notebook"] == "good.ipynb" and by_id["s2"][0]["total"] == "4"
     assert by_id["s2"][0]["w1"] == "short (4 words)"
     assert by_id["s3"][0]["late"].startswith("late by 9 h 16 min")  # roster's submitted_at
-    assert len(by_id["s3"]) == 2 and all("duplicate" in r["notes"] for r in by_id["s3"])
+    assert len(by_id["s3"]) == 2 and sorted(r["attempt"] for r in by_id["s3"]) == ["1", "2"]
+    counted = {r["notebook"] + r["attempt"]: r["counted"] for r in by_id["s3"]}
+    assert counted == {"01_fixture.ipynb1": "no (superseded)", "01_fixture.ipynb2": "yes"}
+    assert all("attempt" in r["notes"] and "the latest attempt counts" in r["notes"]
+               for r in by_id["s3"])
+    assert by_id["s1"][0]["attempt"] == "1" and by_id["s1"][0]["counted"] == "yes"
+    assert by_id["s1"][0]["due"] == "2026-10-05 23:59:00"
     assert "missing: no submission" in by_id["s4"][0]["notes"]
     assert "not on the roster" in by_id["strangerx"][0]["notes"]
     assert all(r["lesson"] == "lesson 01" for r in table)
@@ -263,6 +270,62 @@ def test_statuses_feedback_lms_files_and_summary(graded_class):
     mode = (out / "gradebook.csv").stat().st_mode
     assert mode & stat.S_IRGRP, "outputs must not be private to the grading account"
     assert (out / "gradebook.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+@pytest.mark.slow
+def test_resubmitter_counts_once_everywhere_with_the_late_policy(graded_class, tmp_path):
+    """s3 sent a tampered file, then a resubmission (Canvas ``-1``), both 9 h 16 min late by
+    the roster's time. The latest attempt counts in the gradebook, both LMS imports and
+    merge; the first is listed, never pooled."""
+    out = graded_class["zip"]["out"]
+    book = [r for r in read_csv(out / "gradebook.csv") if r["student_id"] == "s3"]
+    counted = [r for r in book if r["counted"] == "yes"]
+    assert len(book) == 2 and len(counted) == 1 and counted[0]["attempt"] == "2"
+    assert counted[0]["total"] == "4" and counted[0]["submitted_at"] == "2026-10-06 09:15:00"
+    canvas = {r["SIS User ID"]: r for r in read_csv(out / "canvas_import.csv")}
+    moodle = {r["ID number"]: r for r in read_csv(out / "moodle_import.csv")}
+    assert canvas["s3"]["Exercise set 01 (auto-checked)"] == "4"
+    assert moodle["s3"]["Exercise set 01 (auto-checked)"] == "4"
+    sheet = read_csv(out / "written_scores.csv")
+    assert [r["student_id"] for r in sheet].count("s3") == 1  # the superseded answer is not scored
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert "## Resubmissions" in summary and "s3, lesson 01: attempt 1" in summary
+    scores = tmp_path / "written_scores.csv"
+    with open(scores, "w", newline="", encoding="utf-8-sig") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(sheet[0]))
+        writer.writeheader()
+        writer.writerows({**r, "score (0-16)": "12"} for r in sheet)
+    other = tmp_path / "other.csv"
+    other.write_text("student_id,memo,participation\ns1,80,100\ns2,80,100\ns3,80,100\n")
+    final = tmp_path / "final.csv"
+    rows = {r["student"]: r for r in merge([out / "gradebook.csv"], scores, other, final,
+                                           late_policy=parse_late("per_day=10,cap=30,grace=15"),
+                                           roster=out.parent / "roster.csv")}  # fmt: skip
+    # The latest attempt's 4 of 6, less 10% for starting a day late; Rubric A 12 of 16, less 10%.
+    assert rows["s3"]["auto"] == pytest.approx(60.0)
+    assert rows["s3"]["written"] == pytest.approx(67.5)
+    assert rows["s3"]["final"] == pytest.approx(75.625)  # (60*15 + 67.5*35 + 80*35 + 100*15)/100
+    assert any("an attempt with 2/6 not counted" in n for n in rows["s3"]["notes"])
+    assert rows["s1"]["final"] == pytest.approx((100 * 15 + 75 * 35 + 80 * 35 + 100 * 15) / 100)
+    problems = " | ".join(rows_problems(final))
+    assert "strangerx: has scores but is not on the roster" in problems
+    assert "s2, lesson 01: marked 'late (marked by Canvas)' but the export gives no submission time" in problems
+    assert "s4: no memo score" in problems
+    canvas_final = read_csv(final.with_name("final_canvas_import.csv"))
+    assert canvas_final[0]["Student"] == "Points Possible" and canvas_final[0]["Final grade"] == "100"
+    assert {r["SIS User ID"]: r["Final grade"] for r in canvas_final[1:]}["s3"] == "75.6"
+    assert "strangerx" not in {r["SIS User ID"] for r in canvas_final}
+    moodle_final = {r["ID number"]: r for r in read_csv(final.with_name("final_moodle_import.csv"))}
+    assert moodle_final["s3"]["Final grade (out of 100)"] == "75.6"
+    assert moodle_final["s1"]["Email address"] == "ana@uni.example"
+    best = {r["student"]: r for r in merge([out / "gradebook.csv"], scores, other,
+                                           tmp_path / "best" / "f.csv", attempts="best")}  # fmt: skip
+    assert best["s3"]["auto"] == pytest.approx(100 * 4 / 6)  # the better attempt is the latest too
+
+
+def rows_problems(final: Path) -> list[str]:
+    text = final.read_text(encoding="utf-8-sig")
+    return [r[1] for r in csv.reader(text.splitlines()) if r[:1] == ["could not apply"]]
 
 
 def test_cli_merge_and_bad_input_messages(tmp_path, capsys):
