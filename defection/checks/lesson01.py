@@ -33,8 +33,9 @@ LESSON = "01"
 #: The second-hand figure the set examines (Lee & McCarthy 2023, citing Stephan & Chenoweth 2008).
 CLAIMED_FACTOR = 46
 
-#: Course levels of ``uprisings.sf_defection`` that mean a split at the top (q8).
-TOP_SPLIT = ("major", "elite_withdrawal", "coup")
+#: Course levels of ``uprisings.sf_defection`` that mean a split at the top (q8). A coup is
+#: its own category (the leadership acts as one body), not a split: data/datapackage.json.
+TOP_SPLIT = ("major", "elite_withdrawal")
 
 #: The cascade run of q9 and the search of q10.
 RUN_SETTINGS = dict(repression=0.6, incentives=0.3, exit_options=0.3, spread=0.25)
@@ -420,7 +421,7 @@ q8 = SetQuestion(
     hints=[
         "Keep the cases that HAVE a NAVCO code: cases['navco_defect'].notna().",
         "For those rows make two True/False columns: the course sees a split at the top "
-        "(sf_defection is one of 'major', 'elite_withdrawal', 'coup', use .isin(...)), and "
+        "(sf_defection is 'major' or 'elite_withdrawal', use .isin(...)), and "
         "NAVCO says defection (navco_defect == 1). A disagreement is where they differ (!=).",
         "Fill in the blanks: coded = cases[cases['navco_defect'].notna()]; split = "
         "coded['sf_defection'].isin([...]); navco = coded['navco_defect'] == ...; then "
@@ -428,15 +429,15 @@ q8 = SetQuestion(
     ],
     solution=(
         'coded = cases[cases["navco_defect"].notna()]\n'
-        'course_split = coded["sf_defection"].isin(["major", "elite_withdrawal", "coup"])\n'
+        'course_split = coded["sf_defection"].isin(["major", "elite_withdrawal"])\n'
         'navco_says = coded["navco_defect"] == 1\n'
         'coding_disagreements = sorted(coded.loc[course_split != navco_says, "country"])'
     ),
     mistakes=[
         (
             lambda: _disagreements(levels=("partial", *TOP_SPLIT)),
-            "You counted 'partial' as a split at the top. The task asks for the levels major, "
-            "elite_withdrawal and coup only: rank-and-file departures are not a split at the top.",
+            "You counted 'partial' as a split at the top. The task asks for the levels major and "
+            "elite_withdrawal only: departures below the top are not a split at the top.",
         ),
         (
             lambda: _disagreements(blank_as_zero=True),

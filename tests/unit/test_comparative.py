@@ -8,6 +8,7 @@ import pytest
 from defection.comparative import (
     crosstab,
     decade_of,
+    coup_count,
     fell_share,
     filter_cases,
     navco_rates,
@@ -148,3 +149,13 @@ def test_outcomes_by_defection_counts_and_order():
 def test_fell_share_leaves_out_ongoing_cases():
     assert fell_share(CASES, defected=True) == (3, 3)
     assert fell_share(CASES, defected=False) == (0, 2)
+
+
+def test_a_coup_is_neither_defection_nor_its_absence():
+    # Sudan 2019: the generals removed the ruler themselves, nobody changed sides.
+    sudan = pd.DataFrame({"country": ["Sudan"], "sf_defection": ["coup"], "outcome": [FELL]})
+    with_coup = pd.concat([CASES, sudan], ignore_index=True)
+    assert fell_share(with_coup, defected=True) == fell_share(CASES, defected=True)
+    assert fell_share(with_coup, defected=False) == fell_share(CASES, defected=False)
+    assert coup_count(with_coup) == 1
+    assert coup_count(CASES) == 0
