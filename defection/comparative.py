@@ -196,16 +196,27 @@ def outcomes_by_defection(cases: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def fell_share(cases: pd.DataFrame, defected: bool) -> tuple[int, int]:
-    """``(fell, total)`` among cases with (``defected=True``) or without any defection.
+#: ``sf_defection`` levels in which nobody changes sides. A coup is the leadership acting as one
+#: body, so it counts neither as defection nor as its absence (data/datapackage.json).
+NOT_DEFECTION = ("none", "coup")
 
-    "Any defection" is every ``sf_defection`` level except ``none``; cases still
-    ``ongoing`` are left out.
+
+def fell_share(cases: pd.DataFrame, defected: bool) -> tuple[int, int]:
+    """``(fell, total)`` among cases with (``defected=True``) or without (``none``) defection.
+
+    A coup is its own category, so coups sit in neither group (see :func:`coup_count`); if
+    they were lumped with defection, a ruler removed by his own generals would read as
+    evidence that defection topples rulers. Cases still ``ongoing`` are left out.
     """
     done = cases[cases["outcome"].astype(str) != "ongoing"]
-    mask = done["sf_defection"].astype(str) != "none"
-    group = done[mask] if defected else done[~mask]
+    level = done["sf_defection"].astype(str)
+    group = done[~level.isin(NOT_DEFECTION)] if defected else done[level == "none"]
     return int((group["outcome"].astype(str) == "ruler_fell").sum()), int(len(group))
+
+
+def coup_count(cases: pd.DataFrame) -> int:
+    """How many cases are coded ``coup`` (left out of both groups of :func:`fell_share`)."""
+    return int((cases["sf_defection"].astype(str) == "coup").sum())
 
 
 def navco_rates(campaigns: pd.DataFrame) -> pd.DataFrame:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["DataError", "Problem", "coverage", "describe", "load", "schema", "tables"]
+__all__ = ["DataError", "Problem", "coverage", "describe", "load", "schema", "tables", "when"]
 
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 _INTEGER = re.compile(r"^-?\d+$")
@@ -428,6 +428,29 @@ def coverage(*, root: str | Path | None = None) -> tuple[pd.Timestamp, pd.Timest
     """First and last date the Myanmar tables cover (the data package's ``coverage``)."""
     cov = _read_package(_root(root)).get("coverage", {})
     return pd.Timestamp(cov["start"]), pd.Timestamp(cov["end"])
+
+
+#: How each ``date_precision`` is written: a month-level date is stored as the 1st of the month,
+#: and printing it as "1 January" would claim a day nobody reported.
+_WHEN_FORMATS = {"day": "{d.day} {d:%B %Y}", "month": "{d:%B %Y}", "year": "{d:%Y}"}
+
+
+def when(frame: pd.DataFrame) -> pd.Series:
+    """Each row's date written only as exactly as it is known ("4 January 2024", "January 2024").
+
+    Tables sort month-level rows to the 1st of their month, so a month-dated event can sit
+    above a day-dated one that happened before it; printing the date at its own precision
+    shows the reader why. Rows without ``date_precision`` are taken as exact to the day.
+    """
+    precision = frame["date_precision"] if "date_precision" in frame else None
+    out = []
+    for i, d in enumerate(frame["date"]):
+        if pd.isna(d):
+            out.append("")
+            continue
+        level = "day" if precision is None or pd.isna(precision.iloc[i]) else str(precision.iloc[i])
+        out.append(_WHEN_FORMATS.get(level, _WHEN_FORMATS["day"]).format(d=pd.Timestamp(d)))
+    return pd.Series(out, index=frame.index, name="when", dtype="string")
 
 
 def source_ids_used(*, root: str | Path | None = None) -> set[str]:

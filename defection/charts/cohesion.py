@@ -23,7 +23,7 @@ OUTCOME_LABELS = {
 }
 DEFECTION_LABELS = {
     "none": "none",
-    "partial": "partial (rank and file)",
+    "partial": "partial (below the top)",
     "elite_withdrawal": "elite withdrawal",
     "coup": "coup by the army",
     "major": "major (senior officers)",

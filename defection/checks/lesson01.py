@@ -33,8 +33,9 @@ LESSON = "01"
 #: The second-hand figure the set examines (Lee & McCarthy 2023, citing Stephan & Chenoweth 2008).
 CLAIMED_FACTOR = 46
 
-#: Course levels of ``uprisings.sf_defection`` that mean a split at the top (q8).
-TOP_SPLIT = ("major", "elite_withdrawal", "coup")
+#: Course levels of ``uprisings.sf_defection`` that mean a split at the top (q8). A coup is
+#: its own category (the leadership acts as one body), not a split: data/datapackage.json.
+TOP_SPLIT = ("major", "elite_withdrawal")
 
 #: The cascade run of q9 and the search of q10.
 RUN_SETTINGS = dict(repression=0.6, incentives=0.3, exit_options=0.3, spread=0.25)
@@ -97,13 +98,12 @@ def _cases() -> pd.DataFrame:
     return data.load("uprisings")
 
 
-def _disagreements(
-    levels=TOP_SPLIT, blank_as_zero: bool = False, column: str = "country"
-) -> list[str]:
+def _disagreements(levels=TOP_SPLIT, column: str = "country") -> list[str]:
+    # Treating a blank NAVCO code as 0 is a wrong method but, since no case without a NAVCO
+    # row is coded as a split at the top, it gives the right list: so it is no longer a
+    # mistake the check can tell apart, and the first hint teaches it instead.
     cases = _cases()
     navco = cases["navco_defect"].astype("Float64")
-    if blank_as_zero:
-        navco = navco.fillna(0)
     coded = cases[navco.notna()]
     navco_says = (navco[navco.notna()] == 1).astype(bool)
     course_says = coded["sf_defection"].astype(str).isin(list(levels))
@@ -420,7 +420,7 @@ q8 = SetQuestion(
     hints=[
         "Keep the cases that HAVE a NAVCO code: cases['navco_defect'].notna().",
         "For those rows make two True/False columns: the course sees a split at the top "
-        "(sf_defection is one of 'major', 'elite_withdrawal', 'coup', use .isin(...)), and "
+        "(sf_defection is 'major' or 'elite_withdrawal', use .isin(...)), and "
         "NAVCO says defection (navco_defect == 1). A disagreement is where they differ (!=).",
         "Fill in the blanks: coded = cases[cases['navco_defect'].notna()]; split = "
         "coded['sf_defection'].isin([...]); navco = coded['navco_defect'] == ...; then "
@@ -428,20 +428,15 @@ q8 = SetQuestion(
     ],
     solution=(
         'coded = cases[cases["navco_defect"].notna()]\n'
-        'course_split = coded["sf_defection"].isin(["major", "elite_withdrawal", "coup"])\n'
+        'course_split = coded["sf_defection"].isin(["major", "elite_withdrawal"])\n'
         'navco_says = coded["navco_defect"] == 1\n'
         'coding_disagreements = sorted(coded.loc[course_split != navco_says, "country"])'
     ),
     mistakes=[
         (
             lambda: _disagreements(levels=("partial", *TOP_SPLIT)),
-            "You counted 'partial' as a split at the top. The task asks for the levels major, "
-            "elite_withdrawal and coup only: rank-and-file departures are not a split at the top.",
-        ),
-        (
-            lambda: _disagreements(blank_as_zero=True),
-            "Some of your cases have no NAVCO code at all (blank navco_defect): a blank is not "
-            "a 0, so drop those rows before comparing.",
+            "You counted 'partial' as a split at the top. The task asks for the levels major and "
+            "elite_withdrawal only: departures below the top are not a split at the top.",
         ),
         (
             lambda: _disagreements(column="case_id"),
@@ -533,8 +528,9 @@ W1_MODEL = (
     "under 2 and the odds ratio about 3.9. Neither can be 46: a rate 46 times 0.46 would be "
     "far above 1, so a claim of '46 times more likely' cannot be a ratio of probabilities in "
     "this table. Lee and McCarthy give the figure citing Stephan and Chenoweth's 2008 "
-    "article [@lee_mccarthy_2023; @stephan_chenoweth_2008], and the course could not check it "
-    "there, so it is a second-hand claim. To check it I would need the original article: "
+    "article [@lee_mccarthy_2023; @stephan_chenoweth_2008], and the course has not checked it "
+    "against that article, so for now it is a second-hand claim. The article is openly "
+    "available, so I can check it myself; I would look for: "
     "which table or model the number comes from; whether it is an odds ratio, a ratio of "
     "probabilities or a coefficient from a regression with other variables held constant; "
     "which version of the data and which campaigns (nonviolent only, or all) it used; and "
@@ -546,14 +542,17 @@ W1_MODEL = (
 W2_MODEL = (
     "Myanmar since 2021 is a case of partial defection: thousands of soldiers and police left, "
     "the defectors researchers met were majors and below, mostly privates and sergeants "
-    "[@kyed_lynn_2021], and a defector group said at least ten majors had joined the "
-    "resistance by late 2021 [@myanmarnow_2021_embrace]. No senior commander has broken "
-    "away, and the regime was still in power in January 2026 [@ap_2026_election]. In the "
+    "[@kyed_lynn_2021], a defector group said at least ten majors had joined the "
+    "resistance by late 2021 [@myanmarnow_2021_embrace], and the NUG said a lieutenant "
+    "colonel came over in May 2024 [@newday_2024]. No senior commander has broken away, and "
+    "the regime was still in power when the course's evidence ends in May 2026, its leader "
+    "sworn in as president on 10 April 2026 [@ap_2026_election; @ap_2026_wangyi]. In the "
     "course's comparative cases, rulers such as Marcos in 1986, Suharto in 1998 and Mubarak "
     "in 2011 fell after senior officers turned away from them [@lee_mccarthy_2023], while "
-    "rulers facing only rank-and-file defection survived, as in Syria in 2011 and Venezuela "
-    "in 2019 [@oxford_re_arab_spring; @ap_2019_venezuela], though Syria's regime fell "
-    "in December 2024 after years of war [@ap_2024_syria]. "
+    "rulers facing only defection below the top survived, as in Syria in 2011 and Venezuela "
+    "in 2019 [@oxford_re_arab_spring; @ap_2019_venezuela]; even a Syrian general and prime "
+    "minister who left in 2012 went without their units [@ap_2012_hijab], and Syria's regime "
+    "fell only in December 2024 after years of war [@ap_2024_syria]. "
     "In the threshold model a cascade needs enough soldiers with low thresholds to set off "
     "the next group [@granovetter_1978]; in the q10 runs, wider exit options let it tip "
     "against stronger repression. In Myanmar that would mean safer and better-funded routes "
@@ -571,8 +570,8 @@ w1 = WrittenQuestion(
         "explains that no probability can be 46 times the no-defection rate (or otherwise "
         "shows that 46 cannot be a ratio of rates here). 1: distinguishes a ratio of rates, "
         "an odds ratio and a model estimate with controls. 1: presents 46 as a second-hand "
-        "claim (Lee & McCarthy citing Stephan & Chenoweth 2008) that the course could not "
-        "check. 1: names concrete things to check (original article, table or model, "
+        "claim (Lee & McCarthy citing Stephan & Chenoweth 2008) that the course has not "
+        "checked, and says the article itself is open to check. 1: names concrete things to check (original article, table or model, "
         "quantity, data version and sample, coding), citing sources."
     ),
     model_answer=W1_MODEL,
@@ -594,8 +593,9 @@ w2 = WrittenQuestion(
     "w2",
     prompt="Where does Myanmar 2021 sit in the record, and what would a cascade require?",
     rubric=(
-        "4 pts. 1: places Myanmar as partial defection (rank and file up to majors, no senior "
-        "split, regime in power in January 2026) with sources. 1: compares it with cases in "
+        "4 pts. 1: places Myanmar as partial defection (rank and file and officers up to major, "
+        "a lieutenant colonel by the NUG's count; no senior split; regime in power in May 2026, "
+        "its leader president from April 2026) with sources. 1: compares it with cases in "
         "the record (rulers fell after splits at the top; partial cases survived) and notes "
         "that the cases are not a sample. 1: uses the threshold model to say what a cascade "
         "would need (low-threshold first movers, visible defections, exit options, "

@@ -13,7 +13,9 @@ from defection.charts.cohesion import (
     outcomes_chart,
     threshold_chart,
 )
-from defection.comparative import decade_of, fell_share, filter_cases, outcomes_by_defection
+from defection.comparative import (
+    coup_count, decade_of, fell_share, filter_cases, outcomes_by_defection,
+)
 from defection.models.cascade import cascade, threshold_curve
 from defection.widgets.controls import choice_range, pick_many, slider
 from defection.widgets.core import Panel
@@ -128,6 +130,10 @@ def cases_caption_text(shown: pd.DataFrame) -> str:
     parts.append(
         f"with none, in {fell_n} of {n_n}." if n_n else "no case without defection."
     )
+    coups = coup_count(shown)
+    if coups:
+        parts.append(f"{coups} coup{'s' if coups > 1 else ''} by the army's own leadership "
+                     "counted apart: a coup is neither defection nor a split.")
     if ongoing:
         parts.append(f"{ongoing} still ongoing (left out of those counts).")
     parts.append("A handful of chosen cases: a prompt for discussion, not a statistical test.")

@@ -185,6 +185,18 @@ def test_cases_panel_filters_and_captions():
     assert cases_caption_text(CASES.iloc[0:0]).startswith("No case matches")
 
 
+def test_cases_caption_counts_a_coup_apart_from_defection():
+    coup = pd.DataFrame({
+        "case_id": ["e"], "country": ["Sudan"], "region": ["Africa"],
+        "year": pd.array([2019], dtype="Int64"), "method": ["nonviolent"],
+        "sf_defection": ["coup"], "outcome": ["ruler_fell"],
+    })
+    text = cases_caption_text(pd.concat([CASES.astype(object), coup], ignore_index=True))
+    assert "fell in 1 of 1" in text  # the Philippines only: Sudan's fall is not a defection
+    assert "with none, in 0 of 2" in text
+    assert "1 coup by the army's own leadership counted apart" in text
+
+
 @pytest.mark.parametrize("first", ["decades"])
 def test_first_control_of_cases_panel_is_a_slider(first):
     # the browser test moves the first slider it finds

@@ -8,6 +8,7 @@ import pytest
 from defection.comparative import (
     crosstab,
     decade_of,
+    coup_count,
     fell_share,
     filter_cases,
     navco_rates,
@@ -148,3 +149,39 @@ def test_outcomes_by_defection_counts_and_order():
 def test_fell_share_leaves_out_ongoing_cases():
     assert fell_share(CASES, defected=True) == (3, 3)
     assert fell_share(CASES, defected=False) == (0, 2)
+
+
+def test_a_coup_is_neither_defection_nor_its_absence():
+    # Sudan 2019: the generals removed the ruler themselves, nobody changed sides.
+    sudan = pd.DataFrame({"country": ["Sudan"], "sf_defection": ["coup"], "outcome": [FELL]})
+    with_coup = pd.concat([CASES, sudan], ignore_index=True)
+    assert fell_share(with_coup, defected=True) == fell_share(CASES, defected=True)
+    assert fell_share(with_coup, defected=False) == fell_share(CASES, defected=False)
+    assert coup_count(with_coup) == 1
+    assert coup_count(CASES) == 0
+
+
+def _level_definitions() -> dict[str, str]:
+    """``sf_defection`` level -> its one definition, parsed from data/datapackage.json."""
+    import json
+    import re
+    from pathlib import Path
+
+    package = json.loads((Path(__file__).resolve().parents[2] / "data" / "datapackage.json")
+                         .read_text(encoding="utf-8"))
+    field = next(f for r in package["resources"] if r["name"] == "uprisings"
+                 for f in r["schema"]["fields"] if f["name"] == "sf_defection")
+    return {m[1]: m[2] for m in re.finditer(r"(\w+) \(([^()]*)\)", field["description"])}
+
+
+def test_code_uses_the_package_definitions_of_split_and_coup():
+    # One definition per level: the checks' "split at the top" and the explorer's "no one
+    # changed sides" must be exactly the levels the datapackage defines that way.
+    from defection.checks.lesson01 import TOP_SPLIT
+    from defection.comparative import DEFECTION_LEVELS, NOT_DEFECTION
+
+    defs = _level_definitions()
+    assert set(defs) == set(DEFECTION_LEVELS)
+    assert {lvl for lvl, text in defs.items() if "a split at the top" in text} == set(TOP_SPLIT)
+    assert "neither a split nor defection" in defs["coup"]
+    assert set(NOT_DEFECTION) == {"none", "coup"}

@@ -113,3 +113,16 @@ def test_keys_in_text():
 def test_describe_and_schema():
     assert "event_id" in data.describe("events")
     assert "category" in set(data.schema("events")["column"])
+
+
+def test_when_prints_a_date_only_as_exactly_as_it_is_known():
+    frame = pd.DataFrame({
+        "date": pd.to_datetime(["2024-01-04", "2024-01-01", "2024-01-01", None]),
+        "date_precision": ["day", "month", "year", "day"],
+    })
+    assert data.when(frame).tolist() == ["4 January 2024", "January 2024", "2024", ""]
+    # A month-level row sorts first in its month; printed, it does not claim the 1st.
+    events = data.load("events")
+    generals = events[events["event_id"] == "ev071"]
+    assert data.when(generals).item() == "January 2024"
+    assert data.when(pd.DataFrame({"date": pd.to_datetime(["2021-02-01"])})).item() == "1 February 2021"
