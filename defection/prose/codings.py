@@ -34,7 +34,8 @@ LEVEL_WORDS = {
     "senior": r"senior|generals?|commanders?|top brass",
 }
 _NEGATED = r"(?:no|not|without|never|nor|below)\s+(?:\w+\s+){0,2}$"
-_NO_SPLIT = re.compile(r"\b(?:no split|not a split|without a split|did not split|no .{0,20}split)\b",
+_NO_SPLIT = re.compile(r"\b(?:no split|not a split|without a split|did not split"
+                       r"|no .{0,20}split)\b",
                        re.I)
 _A_SPLIT = re.compile(r"(?<!no )(?<!not )\ba split at the top\b", re.I)
 _ABOUT_CODING = re.compile(r"coded|coding|sf_defection|categor", re.I)

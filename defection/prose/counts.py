@@ -34,8 +34,8 @@ from pathlib import Path
 
 from .figures import NAMES, exempt, is_reference, is_year, lesson_number
 from .text import (
-    DATE, MODEL_WORDS, Problem, date_known, fact_rows, known_numbers, passages, row_dates, sentences,
-    strip_citations, strip_code,
+    DATE, MODEL_WORDS, Problem, date_known, fact_rows, known_numbers, passages, row_dates,
+    sentences, strip_citations, strip_code,
 )
 
 #: Nouns that make a number a count of people or places.
@@ -87,7 +87,8 @@ def coverage_dates(root: str | Path) -> set[str]:
 def _skip_logistics(text: str) -> str:
     text = re.sub(r"\b(19|20)\d{2}[–-]\d{2,4}\b", " ", text)  # fiscal years and spans
     text = re.sub(r"[\d,]+[–-](?=[\d,]+\s?words)", " ", text)  # lengths of essays
-    text = re.sub(r"\d+(?:[–-]\d+)?\s?(?:min(?:utes)?|hours?|h|seconds|s|pts|points|marks|words)\b",
+    text = re.sub(r"\d+(?:[–-]\d+)?\s?"
+                  r"(?:min(?:utes)?|hours?|h|seconds|s|pts|points|marks|words)\b",
                   " ", text)
     return re.sub(r"^#+ .*$|\b(?:Task|question|part|step|cell|section|item) \w+", " ", text,
                   flags=re.M | re.I)

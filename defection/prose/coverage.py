@@ -26,7 +26,8 @@ from .text import MONTH, MONTHS, Problem, fact_rows, passages, row_dates, senten
 _WHEN = r"(?:(?P<day>\d{1,2}) )?(?P<month>" + MONTH + r") (?P<year>\d{4})"
 STATEMENTS = (
     re.compile(r"\b(?:evidence|data|tables|rows|course|coverage)\b[^.;]{0,40}?\b(?:runs?|ends?|"
-               r"stops?|covers?|cover|goes)\b(?:\s+(?:from\s+)?[^.;]{0,40}?)?\s+(?:to|in|at|until|through)\s+"
+               r"stops?|covers?|cover|goes)\b(?:\s+(?:from\s+)?[^.;]{0,40}?)?\s+"
+               r"(?:to|in|at|until|through)\s+"
                r"\**" + _WHEN, re.I),
     re.compile(r"\bstill,? as of \**" + _WHEN, re.I),
     re.compile(r"\bmeans \*?as of " + _WHEN, re.I),

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .text import (
-    DATE, MODEL_WORDS, NUMBER, Passage, Problem, cited, date_known, known_numbers, passages, row_dates,
+    DATE, MODEL_WORDS, NUMBER, Passage, Problem, cited, date_known, known_numbers, passages,
+    row_dates,
     rows_by_source, sentences, strip_citations, strip_code,
 )
 

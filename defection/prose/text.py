@@ -33,9 +33,10 @@ NUMBER = re.compile(r"(?<![\w.,/-])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w/])")
 DATE = re.compile(r"\b(\d{1,2}) (" + MONTH + r") (\d{4})\b")
 #: Words of a sentence about one of the course's models rather than the record: its
 #: numbers are settings or outputs, checked against the model (``.model_figures``).
-MODEL_WORDS = re.compile(r"preset|capacities|(?:spoils|cascade|calculus|absorption|threshold|scenario) model|threshold|the model|model's|slider|scenario|in the explorer"
-                         r"|verdict|softliner|cascade|capacity|funding|confidence interval"
-                         r"|95% confidence|run the|runs? of", re.I)
+MODEL_WORDS = re.compile(r"preset|capacities|threshold|the model|model's|slider|scenario"
+                         r"|(?:spoils|cascade|calculus|absorption|threshold|scenario) model"
+                         r"|in the explorer|verdict|softliner|cascade|capacity|funding"
+                         r"|confidence interval|95% confidence|run the|runs? of", re.I)
 #: Tables that hold no dated facts about Myanmar (the NAVCO copy is checked by its own test).
 NOT_FACT_TABLES = ("sources", "claims", "campaigns")
 
@@ -149,8 +150,9 @@ def strip_code(text: str) -> str:
     and values of code) and reference-list entries (titles and dates of the works cited,
     recognised by their web address or their ``ref-`` anchor)."""
     text = re.sub(r"`[^`]*`|<!--.*?-->", " ", text, flags=re.S)
-    return re.sub(r"^- (?:(?!\n- |\n\s*\n).)*?(?:https?://|id=\"ref-|doi\.org)(?:(?!\n- |\n\s*\n).)*",
-                  " ", text, flags=re.M | re.S)
+    item = r"(?:(?!\n- |\n\s*\n).)*"
+    return re.sub(r"^- " + item + r"?(?:https?://|id=\"ref-|doi\.org)" + item, " ", text,
+                  flags=re.M | re.S)
 
 
 def numbers(text: str) -> set[float]:

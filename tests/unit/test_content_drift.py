@@ -108,7 +108,8 @@ def test_checks_and_charts_count_splits_as_the_package_defines():
     assert set(lesson01.TOP_SPLIT) == set(
         definitions.values_where("uprisings", "sf_defection", split_at_top=True))
     # comparative.fell_share counts every level but "none" as a break with the ruler
-    assert definitions.values_where("uprisings", "sf_defection", broke_with_ruler=False) == ("none",)
+    broke = definitions.values_where("uprisings", "sf_defection", broke_with_ruler=False)
+    assert broke == ("none",)
     assert set(DEFECTION_LEVELS) == set(DEFECTION_LABELS)
     assert DEFECTION_LABELS == definitions.labels("uprisings", "sf_defection")
 
@@ -172,7 +173,7 @@ def _package(end: str = "2026-05-31", maximum: str = "2026-05-31") -> dict:
     return {
         "name": "toy", "coverage": {"start": "2021-02-01", "end": end},
         "resources": [
-            {"name": "events", "path": "events.csv", "description": f"Events to 31 May 2026.",
+            {"name": "events", "path": "events.csv", "description": "Events to 31 May 2026.",
              "schema": {"fields": [{"name": "date", "type": "date",
                                     "constraints": {"maximum": maximum}}]}},
             uprisings,
@@ -283,7 +284,8 @@ def test_a_claimed_count_in_a_guide_without_its_claimant_fails(tmp_path):
 
 
 def test_a_claim_restated_as_fact_in_key_points_fails(tmp_path):
-    root = make_course(tmp_path, point="Two regional commands fell, the Western Command among them.")
+    point = "Two regional commands fell, the Western Command among them."
+    root = make_course(tmp_path, point=point)
     problems = prose.claim_problems(root)
     assert len(problems) == 1 and "cl1" in str(problems[0])
 
