@@ -120,6 +120,17 @@ def test_definitions_print_for_a_lesson(capsys):
     assert "partial — " in out and "mid_level" in out and "not a split at the top" in out
 
 
+def test_the_site_data_page_prints_each_definition():
+    from defection.site import datadict
+    from defection.site.markup import table_cell
+    package = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    uprisings = next(r for r in package["resources"] if r["name"] == "uprisings")
+    page = datadict.table_page(uprisings, [], {}, bibliography="b.html").text
+    for cat in definitions.categories("uprisings", "sf_defection"):
+        assert table_cell(cat["definition"]) in page
+    assert "| `partial` |" in page and "`rank_and_file`, `mid_level`" in page
+
+
 def test_the_widgets_span_is_the_data_coverage():
     from defection.widgets import controls
     start, end = data.coverage()
@@ -340,6 +351,18 @@ def test_an_unbacked_count_or_date_in_a_guide_fails(tmp_path, guide, written):
 ])
 def test_what_is_not_load_bearing_passes(tmp_path, guide):
     assert prose.unbacked_problems(make_course(tmp_path, guide=guide)) == []
+
+
+def test_an_unbacked_count_in_a_rubric_fails(tmp_path):
+    root = make_course(tmp_path)
+    (root / "defection" / "checks").mkdir(parents=True)
+    (root / "defection" / "checks" / "lesson01.py").write_text(
+        'w1 = dict(rubric=("4 pts. 1: says that about 3,100 soldiers had defected by 2022, "\n'
+        '                  "with the claimant and the date of the count."))\n', encoding="utf-8")
+    prose.clear_cache()
+    problems = prose.unbacked_problems(root)
+    assert len(problems) == 1
+    assert str(problems[0]).startswith("defection/checks/lesson01.py:1: 3,100")
 
 
 # --- (c) the same figure attributed to different claimants
