@@ -82,7 +82,8 @@ def categories_section(fields: list[dict]) -> list[str]:
         if not field.get("categories"):
             continue
         out += ["", f"## What each `{field['name']}` value means", "",
-                "| Value | Definition | Split at the top? | Allowed with it |", "|---|---|---|---|"]
+                "| Value | Definition | Split at the top? | Allowed with it |",
+                "|---|---|---|---|"]
         for cat in field["categories"]:
             split = {True: "yes", False: "no"}.get(cat.get("split_at_top"), "—")
             allowed = "; ".join(f"`{k}`: " + ", ".join(f"`{v}`" for v in vals)
