@@ -542,6 +542,16 @@ def test_a_figure_changed_in_data_fails_the_real_course(course_copy, real_proble
     assert new and all("2,389" in p for p in new), new
     assert any(p.startswith("lessons/") for p in new)
 
+    # ... and changed everywhere it is stated, the course agrees with itself again
+    texts = [*course_copy.glob("lessons/*.ipynb"), *course_copy.glob("solutions/*.ipynb"),
+             *course_copy.glob("defection/checks/*.py"), course_copy / "README.md",
+             course_copy / "INSTRUCTORS.md", course_copy / "data" / "README.md"]
+    for path in texts:
+        path.write_text(path.read_text(encoding="utf-8").replace("2,389", "2,390"),
+                        encoding="utf-8")
+    prose.clear_cache()
+    assert {str(p) for p in prose.all_problems(course_copy)} <= before
+
 
 def test_a_coverage_changed_in_data_fails_the_real_course(course_copy, real_problems):
     package = course_copy / "data" / "datapackage.json"
