@@ -30,7 +30,7 @@ HEDGES = (
     "claim", "says", "said", "say ", "according", "reported", "reportedly", "unconfirmed",
     "unverified", "alleged", "denied", "'s count", "’s count", "'s account", "’s account",
     "'s tally", "’s tally", "by one tally", "by one count", "estimate", "put the", "puts the",
-    "counted", "not confirmed", "announced", "told ", "reports", "press ", "rumour",
+    "counted", "not confirmed", "announced", "told ", "reports",
 )
 #: Words the data's rows use for a hedge in their own text.
 ROW_HEDGES = HEDGES + ("reports", "claims", "would be", "calls it", "call it", "calls the",

@@ -33,6 +33,7 @@ KNOWN_FINDINGS: tuple[tuple[str, str, str], ...] = (
     ("lessons/05_synthesis.ipynb cell l05-27", "10.5 million", "item 18"),
     ("data/README.md:82", "65 agrees with no data row", "item 7"),
     ("data/events.csv ev079", "tied to the military", "item 4"),
+    ("lessons/05_synthesis.ipynb cell l05-25", "arrest of the North-Western commander", "item 6"),
     ("lessons/04_surrender_dynamics.ipynb cell l04-22", "credits 1,900 to Arakan Army", "item 3"),
     ("lessons/05_synthesis.ipynb cell l05-12", "about 6%", "item 2"),
     ("lessons/05_synthesis.ipynb cell l05-17", "says \"no\" for senior_softliners", "item 14"),
