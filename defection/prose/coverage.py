@@ -5,7 +5,9 @@ The course's span is written once, as ``coverage`` in ``data/datapackage.json``
 Every other statement of how current the course is must agree with it:
 
 * a statement that the evidence, data or coverage *runs, ends or stops* at a month (or a
-  day), "still, as of <month>", "*as of <month>*" and "coverage <month> – <month>";
+  day), "*as of <month>*" and "coverage <month> – <month>";
+* a statement of the latest state of things: "still … in / as of <month>", "in power in
+  <month>" — anchoring "still" anywhere but at the coverage's end dates the course twice;
 * "the latest item found is dated <day>", which must be the latest date of any row;
 * the data package's own date limits and descriptions: a date field's ``maximum`` and a
   table description's "to <day> <month> <year>".
@@ -29,7 +31,8 @@ STATEMENTS = (
                r"stops?|covers?|cover|goes)\b(?:\s+(?:from\s+)?[^.;]{0,40}?)?\s+"
                r"(?:to|in|at|until|through)\s+"
                r"\**" + _WHEN, re.I),
-    re.compile(r"\bstill,? as of \**" + _WHEN, re.I),
+    re.compile(r"\bstill\b[^.;]{0,50}?\b(?:in|as of|by|at) \**" + _WHEN, re.I),
+    re.compile(r"\bin power (?:in|as of|by|at) " + _WHEN, re.I),
     re.compile(r"\bmeans \*?as of " + _WHEN, re.I),
     re.compile(_WHEN + r",? where (?:this|the) course's evidence stops", re.I),
     re.compile(r"\bcoverage (?:" + MONTH + r") \d{4} ?[–-] ?" + _WHEN, re.I),
@@ -70,13 +73,16 @@ def coverage_problems(root: str | Path) -> list[Problem]:
     problems = []
     for passage in passages(root):
         for sentence in sentences(strip_code(passage.text)):
+            wrong = {}
             for pattern in STATEMENTS:
                 for m in pattern.finditer(sentence):
                     written, day, year, month = _said(m)
                     if (year, month) != (end.year, end.month) or (day and day != end):
-                        problems.append(Problem(passage.where, f"says the course is current to "
-                                                f"{written}; data/datapackage.json's coverage "
-                                                f"ends {end:%-d %B %Y}: \"{sentence[:90]}\""))
+                        wrong.setdefault(written, m.start())
+            for written in sorted(wrong, key=wrong.get):
+                problems.append(Problem(passage.where, f"says the course is current to "
+                                        f"{written}; data/datapackage.json's coverage ends "
+                                        f"{end:%-d %B %Y}: \"{sentence[:90]}\""))
             for m in _LATEST.finditer(sentence):
                 written, day, _, _ = _said(m)
                 if latest and day and day != latest:
