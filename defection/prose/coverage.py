@@ -13,7 +13,10 @@ Every other statement of how current the course is must agree with it:
   table description's "to <day> <month> <year>".
 
 Other "as of" dates (AAPP's count as of a day, say) are dates of figures, checked against
-their rows by :mod:`.counts`, not statements about the course.
+their rows by :mod:`.counts`, not statements about the course. But a figure cannot be
+current to a time after its own report: :func:`later_than_source_problems` fails a row
+whose text says "by late 2025" when the row is dated September 2025, and a sentence that
+says so while citing only rows dated earlier (forecasts — "expects", "will" — excepted).
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ import json
 import re
 from pathlib import Path
 
-from .text import MONTH, MONTHS, Problem, fact_rows, passages, row_dates, sentences, strip_code
+from .text import (
+    MONTH, MONTHS, Problem, fact_rows, passages, row_dates, row_id, sentences, strip_code,
+)
 
 _WHEN = r"(?:(?P<day>\d{1,2}) )?(?P<month>" + MONTH + r") (?P<year>\d{4})"
 STATEMENTS = (
@@ -89,7 +94,51 @@ def coverage_problems(root: str | Path) -> list[Problem]:
                     problems.append(Problem(passage.where, f"says the latest item is dated "
                                             f"{written}; the latest row is dated "
                                             f"{latest:%-d %B %Y}"))
-    return problems + _package_problems(package, end)
+    return problems + _package_problems(package, end) + later_than_source_problems(root)
+
+
+_BY = re.compile(r"\bby (?:(?P<part>late|the end of|end of|early|mid-?)\s*)?"
+                 r"(?:(?P<month>" + MONTH + r") )?(?P<year>20\d\d)\b", re.I)
+_FORECAST = re.compile(r"\b(?:expects?|expected|forecasts?|projects?|projected|will|would|"
+                       r"could|target|plans?)\b", re.I)
+_PART_STARTS = {"late": 10, "the end of": 12, "end of": 12, "early": 1, "mid": 5, "mid-": 5}
+
+
+def _period_start(m: re.Match) -> dt.date:
+    """The first day of the period "by <period>" names: late 2025 → 1 October 2025."""
+    year = int(m.group("year"))
+    if m.group("month"):
+        return dt.date(year, MONTHS.index(m.group("month").capitalize()) + 1, 1)
+    part = (m.group("part") or "").lower()
+    return dt.date(year, _PART_STARTS.get(part, 1), 1)
+
+
+def later_than_source_problems(root: str | Path) -> list[Problem]:
+    """A figure said to be current to a period after its own row's (or source's) date."""
+    from .figures import cited_sentences
+    problems = []
+    for row in fact_rows(root):
+        stamp = row.get("date") or row.get("as_of") or ""
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", stamp):
+            continue
+        for sentence in sentences(" ".join(row.get(c) or "" for c in
+                                           ("title", "description", "notes"))):
+            for m in _BY.finditer(sentence):
+                if _period_start(m) > dt.date.fromisoformat(stamp) and \
+                        not _FORECAST.search(sentence):
+                    problems.append(Problem(f"data/{row['_table']}.csv {row_id(row)}",
+                                            f"dated {stamp} but says \"{m.group(0)}\""))
+    for passage, sentence, keys, rows in cited_sentences(root):
+        stamps = [r.get("date") or r.get("as_of") or "" for r in rows]
+        stamps = [s for s in stamps if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s)]
+        if not stamps or _FORECAST.search(sentence):
+            continue
+        latest = dt.date.fromisoformat(max(stamps))
+        for m in _BY.finditer(sentence):
+            if _period_start(m) > latest:
+                problems.append(Problem(passage.where, f"says \"{m.group(0)}\" citing "
+                                        f"[@{'; @'.join(keys)}], whose rows end {latest}"))
+    return problems
 
 
 def _package_problems(package: dict, end: dt.date) -> list[Problem]:

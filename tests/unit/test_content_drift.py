@@ -45,6 +45,10 @@ KNOWN_FINDINGS: tuple[tuple[str, str, str], ...] = (
      "item 8"),
     ("solutions/01_regime_cohesion.ipynb cell ex01-w2", "current to January 2026", "item 16"),
     ("defection/checks/lesson01.py:", "current to January 2026", "item 16"),
+    ("data/events.csv ev063", "by late 2025", "item 23"),
+    ("lessons/04_surrender_dynamics.ipynb cell l04-29", "by late 2025", "item 23"),
+    ("lessons/04_surrender_dynamics.ipynb cell l04-35", "by late 2025", "item 23"),
+    ("lessons/05_synthesis.ipynb cell l05-25", "by late 2025", "item 23"),
 )
 
 
@@ -488,6 +492,27 @@ def test_a_latest_item_that_is_not_the_latest_row_fails(tmp_path):
     guide = "# Guide\n\nThe latest item found is dated 22 May 2026.\n"
     problems = prose.coverage_problems(make_course(tmp_path, guide=guide))
     assert len(problems) == 1 and "24 July 2025" in str(problems[0])
+
+
+@pytest.mark.parametrize("body, found", [
+    ("The MNDAA said 2,389 soldiers had surrendered by late 2024 [@irrawaddy_2024_laukkai].",
+     True),
+    ("The MNDAA said 2,389 soldiers surrendered by January 2024 [@irrawaddy_2024_laukkai].",
+     False),
+    ("The MNDAA expects 3,000 to surrender by late 2024 [@irrawaddy_2024_laukkai].", False),
+])
+def test_a_figure_current_to_after_its_source_fails(tmp_path, body, found):
+    problems = prose.coverage.later_than_source_problems(make_course(tmp_path, body=body))
+    assert bool(problems) is found
+    if found:
+        assert "by late 2024" in str(problems[0]) and "2024-01-04" in str(problems[0])
+
+
+def test_a_row_current_to_after_its_own_date_fails(tmp_path):
+    root = make_course(tmp_path, event_text="The AA says it took the Western Command by "
+                                            "late 2025.")
+    problems = prose.coverage.later_than_source_problems(root)
+    assert [p.where for p in problems] == ["data/events.csv ev1"]
 
 
 # --- lesson times (unchanged)
