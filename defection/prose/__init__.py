@@ -17,7 +17,7 @@ each module here checks one way its copies can drift from it:
 * :mod:`.codings` — a coding category is glossed and counted as its one definition in
   ``data/datapackage.json`` says (see :mod:`defection.definitions`);
 * :mod:`.coverage` — every statement of how current the course is agrees with the data
-  package's ``coverage``;
+  package's ``coverage``, and no figure is current to a time after its own report;
 * :mod:`.times` — each lesson's time agrees across README.md, the lesson and
   INSTRUCTORS.md.
 
