@@ -30,6 +30,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from defection import definitions as _definitions
+
 __all__ = ["DataError", "Problem", "coverage", "describe", "load", "schema", "tables", "when"]
 
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -276,6 +278,7 @@ def _validate(name: str, root) -> tuple[dict, list[tuple[int, dict]]]:
         problems.append(Problem(fname, None, None, None, "has a header but no data rows"))
     problems += _key_problems(fname, res, rows)
     problems += _foreign_key_problems(fname, res, rows, root)
+    problems += _definitions.rule_problems(fname, res, rows)
     if problems:
         raise DataError(fname, problems)
     return res, rows

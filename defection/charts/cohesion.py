@@ -7,6 +7,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from defection import definitions
 from defection.charts.theme import PALETTE, fast_build, finish
 from defection.comparative import DEFECTION_LEVELS, OUTCOMES
 from defection.models.cascade import CascadeResult
@@ -21,13 +22,9 @@ OUTCOME_LABELS = {
     "ruler_survived": "ruler survived",
     "ongoing": "ongoing",
 }
-DEFECTION_LABELS = {
-    "none": "none",
-    "partial": "partial (below the top)",
-    "elite_withdrawal": "elite withdrawal",
-    "coup": "coup by the army",
-    "major": "major (senior officers)",
-}
+#: Labels of ``uprisings.sf_defection``: the data package's, so a legend never defines a
+#: coding differently from the data (``defection.definitions``).
+DEFECTION_LABELS = definitions.labels("uprisings", "sf_defection")
 
 
 #: Colours of the cascade's lines: the whole force and its two ranks.

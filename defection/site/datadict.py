@@ -74,6 +74,25 @@ def constraints_text(field: dict) -> str:
     return "; ".join(parts) if parts else "—"
 
 
+def categories_section(fields: list[dict]) -> list[str]:
+    """Each coded field's categories with their one definition (the data package's
+    ``categories`` block, which data validation, lessons and checks also read)."""
+    out: list[str] = []
+    for field in fields:
+        if not field.get("categories"):
+            continue
+        out += ["", f"## What each `{field['name']}` value means", "",
+                "| Value | Definition | Split at the top? | Allowed with it |",
+                "|---|---|---|---|"]
+        for cat in field["categories"]:
+            split = {True: "yes", False: "no"}.get(cat.get("split_at_top"), "—")
+            allowed = "; ".join(f"`{k}`: " + ", ".join(f"`{v}`" for v in vals)
+                                for k, vals in cat.get("requires", {}).items()) or "—"
+            out.append(f"| `{cat['value']}` | {table_cell(cat.get('definition', ''))} "
+                       f"| {split} | {allowed} |")
+    return out
+
+
 def _keys(resource: dict) -> list[str]:
     schema = resource.get("schema", {})
     lines = []
@@ -151,6 +170,7 @@ def table_page(
             f"| `{field['name']}`{label} | {kind} | {required} | {constraints_text(field)} "
             f"| {table_cell(field.get('description', ''))} |"
         )
+    out += categories_section(fields)
     out += ["", "## Sources cited by its rows", ""]
     counts = cited_sources(rows)
     primary = resource["schema"].get("primaryKey")

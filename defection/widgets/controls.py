@@ -20,6 +20,8 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from defection import data
+
 __all__ = [
     "COVERAGE", "STYLE", "WIDTH", "choice_range", "month_options", "month_range",
     "pick_many", "slider",
@@ -31,8 +33,15 @@ STYLE = {"description_width": "initial"}
 #: Width of a slider or range slider unless the panel asks for another.
 WIDTH = "560px"
 
-#: The months a date slider offers when there are no dates to go by (the course's span).
-COVERAGE = ("2021-02", "2026-01")
+
+def _coverage_months() -> tuple[str, str]:
+    start, end = data.coverage()
+    return f"{start:%Y-%m}", f"{end:%Y-%m}"
+
+
+#: The months a date slider offers when there are no dates to go by: the course's span,
+#: read from the data package's ``coverage`` so that it moves when the data do.
+COVERAGE = _coverage_months()
 
 
 def _look(width: str | None) -> dict[str, Any]:

@@ -57,8 +57,13 @@ def test_month_options_run_from_first_to_last_month():
 
 
 def test_month_options_without_dates_cover_the_course():
+    """With no dates, the span is the data package's coverage (one date drives every
+    "as of": moving the coverage moves the sliders)."""
+    from defection import data
+    start, end = data.coverage()
     options = month_options(pd.Series([], dtype="datetime64[ns]"))
-    assert options[0][0] == "Feb 2021" and options[-1][0] == "Jan 2026"
+    assert options[0][0] == f"{start:%b %Y}" == "Feb 2021"
+    assert options[-1][0] == f"{end:%b %Y}" == "May 2026"
 
 
 def test_month_range_covers_everything_by_default():
