@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from defection import definitions
+
 #: Ordered levels of ``uprisings.sf_defection`` and ``outcome`` (data spec).
 DEFECTION_LEVELS = ["none", "partial", "elite_withdrawal", "coup", "major"]
 OUTCOMES = ["ruler_fell", "ruler_survived", "ongoing"]
@@ -197,8 +199,9 @@ def outcomes_by_defection(cases: pd.DataFrame) -> pd.DataFrame:
 
 
 #: ``sf_defection`` levels in which nobody changes sides. A coup is the leadership acting as one
-#: body, so it counts neither as defection nor as its absence (data/datapackage.json).
-NOT_DEFECTION = ("none", "coup")
+#: body, so it counts neither as defection nor as its absence. Read from the one definition of
+#: each level in data/datapackage.json (``counts_as_defection``), never restated here.
+NOT_DEFECTION = definitions.values_where("uprisings", "sf_defection", counts_as_defection=False)
 
 
 def fell_share(cases: pd.DataFrame, defected: bool) -> tuple[int, int]:

@@ -2,8 +2,9 @@
 
 A coding such as ``sf_defection = partial`` is defined once, in the ``categories`` block of
 its field in ``data/datapackage.json``: a label, a definition, the flags that say how the
-course counts it (``split_at_top``: the top of the security forces broke with the ruler;
-``broke_with_ruler``: some part of them did) and ``requires``, the values other columns
+course counts it (``split_at_top``: the top of the security forces split;
+``broke_with_ruler``: some part of them broke with the ruler; ``counts_as_defection``: the
+course's comparisons put the case in the "with defection" group) and ``requires``, the values other columns
 of the same row may take under it (a case coded ``partial`` cannot have ``senior``
 defectors). Data validation (:func:`rule_problems`, called by ``defection.data``),
 lessons (:func:`show`), checks (:func:`values_where`), charts (:func:`labels`) and the
@@ -12,7 +13,7 @@ drift test all read it from there, so the word means one thing everywhere.
 >>> from defection import definitions
 >>> definitions.show("uprisings", "sf_defection")   # prints every value and its meaning
 >>> definitions.values_where("uprisings", "sf_defection", split_at_top=True)
-('major', 'elite_withdrawal', 'coup')
+('major', 'elite_withdrawal')
 """
 
 from __future__ import annotations

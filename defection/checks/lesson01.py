@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from defection import comparative, data
+from defection import comparative, data, definitions
 from defection.checks import (
     ChartQuestion,
     ChoiceQuestion,
@@ -33,9 +33,9 @@ LESSON = "01"
 #: The second-hand figure the set examines (Lee & McCarthy 2023, citing Stephan & Chenoweth 2008).
 CLAIMED_FACTOR = 46
 
-#: Course levels of ``uprisings.sf_defection`` that mean a split at the top (q8). A coup is
-#: its own category (the leadership acts as one body), not a split: data/datapackage.json.
-TOP_SPLIT = ("major", "elite_withdrawal")
+#: Course levels of ``uprisings.sf_defection`` that mean a split at the top (q8), from their one
+#: definition in data/datapackage.json. A coup is its own category there, not a split.
+TOP_SPLIT = definitions.values_where("uprisings", "sf_defection", split_at_top=True)
 
 #: The cascade run of q9 and the search of q10.
 RUN_SETTINGS = dict(repression=0.6, incentives=0.3, exit_options=0.3, spread=0.25)

@@ -161,27 +161,16 @@ def test_a_coup_is_neither_defection_nor_its_absence():
     assert coup_count(CASES) == 0
 
 
-def _level_definitions() -> dict[str, str]:
-    """``sf_defection`` level -> its one definition, parsed from data/datapackage.json."""
-    import json
-    import re
-    from pathlib import Path
-
-    package = json.loads((Path(__file__).resolve().parents[2] / "data" / "datapackage.json")
-                         .read_text(encoding="utf-8"))
-    field = next(f for r in package["resources"] if r["name"] == "uprisings"
-                 for f in r["schema"]["fields"] if f["name"] == "sf_defection")
-    return {m[1]: m[2] for m in re.finditer(r"(\w+) \(([^()]*)\)", field["description"])}
-
-
 def test_code_uses_the_package_definitions_of_split_and_coup():
     # One definition per level: the checks' "split at the top" and the explorer's "no one
-    # changed sides" must be exactly the levels the datapackage defines that way.
+    # changed sides" are exactly the levels the data package flags so, and a coup is neither.
+    from defection import definitions
     from defection.checks.lesson01 import TOP_SPLIT
     from defection.comparative import DEFECTION_LEVELS, NOT_DEFECTION
 
-    defs = _level_definitions()
-    assert set(defs) == set(DEFECTION_LEVELS)
-    assert {lvl for lvl, text in defs.items() if "a split at the top" in text} == set(TOP_SPLIT)
-    assert "neither a split nor defection" in defs["coup"]
+    cats = {c["value"]: c for c in definitions.categories("uprisings", "sf_defection")}
+    assert set(cats) == set(DEFECTION_LEVELS)
+    assert {v for v, c in cats.items() if c["split_at_top"]} == set(TOP_SPLIT)
+    assert not cats["coup"]["split_at_top"] and not cats["coup"]["counts_as_defection"]
+    assert "neither a split at the top nor defection" in cats["coup"]["definition"]
     assert set(NOT_DEFECTION) == {"none", "coup"}

@@ -22,34 +22,10 @@ from defection.prose import ModelQuote
 
 ROOT = Path(__file__).resolve().parents[2]
 
-#: Findings on the real course that are contradictions listed in issue 21, which the
-#: content helpers are fixing in their own branches (dated 2026-12-07). Each entry is
-#: (where the finding is, words of its message, issue item). THE LEAD REMOVES THIS LIST
-#: once those branches are merged; it must never grow to hide a new finding.
-KNOWN_FINDINGS_DATED = "2026-12-07"
-KNOWN_FINDINGS: tuple[tuple[str, str, str], ...] = (
-    ("lessons/00_start_here.ipynb cell l00-06", "whole regional commands", "item 5"),
-    ("lessons/00_start_here.ipynb cell l00-07", "10.5 million", "item 18"),
-    ("lessons/05_synthesis.ipynb cell l05-27", "10.5 million", "item 18"),
-    ("data/README.md:82", "65 agrees with no data row", "item 7"),
-    ("data/events.csv ev079", "tied to the military", "item 4"),
-    ("lessons/05_synthesis.ipynb cell l05-25", "arrest of the North-Western commander", "item 6"),
-    ("lessons/04_surrender_dynamics.ipynb cell l04-22", "credits 1,900 to Arakan Army", "item 3"),
-    ("lessons/05_synthesis.ipynb cell l05-12", "about 6%", "item 2"),
-    ("lessons/05_synthesis.ipynb cell l05-17", "says \"no\" for senior_softliners", "item 14"),
-    ("solutions/05_synthesis.ipynb cell ex05-part1-limits", "almost none", "item 13"),
-    ("lessons/01_regime_cohesion.ipynb cell l01-26", "partial as \"rank and file only\"", "item 9"),
-    ("solutions/01_regime_cohesion.ipynb cell ex01-part4", "partial as \"rank and file only\"",
-     "item 9"),
-    ("lessons/01_regime_cohesion.ipynb cell l01-33", "no split for uprisings.sf_defection = coup",
-     "item 8"),
-    ("solutions/01_regime_cohesion.ipynb cell ex01-w2", "current to January 2026", "item 16"),
-    ("defection/checks/lesson01.py:", "current to January 2026", "item 16"),
-    ("data/events.csv ev063", "by late 2025", "item 23"),
-    ("lessons/04_surrender_dynamics.ipynb cell l04-29", "by late 2025", "item 23"),
-    ("lessons/04_surrender_dynamics.ipynb cell l04-35", "by late 2025", "item 23"),
-    ("lessons/05_synthesis.ipynb cell l05-25", "by late 2025", "item 23"),
-)
+#: Findings on the real course still to be fixed: (where, words of the message, why). Empty:
+#: the issue-21 contradictions it once listed are fixed. It must never grow to hide a new
+#: finding; the test below fails on any entry that no longer fires.
+KNOWN_FINDINGS: tuple[tuple[str, str, str], ...] = ()
 
 
 def _at(problem: prose.Problem, where: str) -> bool:
@@ -100,7 +76,8 @@ def test_every_untabled_and_allowed_figure_is_still_needed():
     stated = " ".join(p.text for p in prose.text.passages(ROOT))
     for where, value, why in prose.UNTABLED:
         assert value not in known, f"a row now states {value} ({why}): drop it from UNTABLED"
-        written = f"{value:,.0f}" if value >= 1000 else f"{value:g}"
+        written = (f"{value / 1e6:g} million" if value >= 1e6 else
+                   f"{value:,.0f}" if value >= 1000 else f"{value:g}")
         assert written in stated, f"no passage states {written} any more: drop it ({why})"
 
 
@@ -441,13 +418,20 @@ def test_a_coding_glossed_against_its_definition_fails(tmp_path):
 
 
 def test_a_coding_naming_an_excluded_level_fails(tmp_path):
-    cell = "Coded `partial` (senior generals defected)."
+    cell = "Coded `none` (majors defected)."
     problems = prose.coding_problems(make_course(tmp_path, coding_cell=cell))
-    assert len(problems) == 1 and "senior" in str(problems[0])
+    assert len(problems) == 1 and "mid_level" in str(problems[0])
 
 
-def test_a_coup_said_to_be_no_split_fails(tmp_path):
-    cell = "Burma in 1988 shows no split either (a coup)."
+def test_a_coup_said_to_be_a_split_fails(tmp_path):
+    # The course codes a coup as its own category, not a split at the top (datapackage).
+    cell = "Sudan in 2019 shows a split at the top (a coup)."
+    problems = prose.coding_problems(make_course(tmp_path, coding_cell=cell))
+    assert len(problems) == 1 and "a split at the top" in str(problems[0])
+
+
+def test_a_major_case_said_to_be_no_split_fails(tmp_path):
+    cell = "The Philippines in 1986 shows no split either (coded `major`)."
     problems = prose.coding_problems(make_course(tmp_path, coding_cell=cell))
     assert len(problems) == 1 and "no split" in str(problems[0])
 
@@ -458,13 +442,13 @@ def test_a_row_that_breaks_its_coding_definition_fails_to_load(tmp_path):
     text = path.read_text(encoding="utf-8")
     row = next(line for line in text.splitlines() if line.startswith("C12,"))
     assert ",partial,mid_level," in row
-    path.write_text(text.replace(row, row.replace(",partial,mid_level,", ",partial,senior,")),
+    path.write_text(text.replace(row, row.replace(",partial,mid_level,", ",none,mid_level,")),
                     encoding="utf-8")
     with pytest.raises(data.DataError) as err:
         data.load("uprisings", root=tmp_path / "data")
     message = str(err.value)
-    assert "column 'defector_level'" in message and "'senior'" in message
-    assert "sf_defection is 'partial'" in message and "row 13" in message
+    assert "column 'defector_level'" in message and "'mid_level'" in message
+    assert "sf_defection is 'none'" in message and "row 13" in message
 
 
 # --- (f) one coverage date
