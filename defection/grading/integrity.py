@@ -86,18 +86,16 @@ def _name(key: str) -> str:
 
 def changes(start: Mapping[str, str], end: Mapping[str, str]) -> list[str]:
     """What differs between two fingerprints: changed or removed by name, added counted."""
-    changed = sorted(k for k in start if k in end and end[k] != start[k])
-    removed = sorted(k for k in start if k not in end)
+    changed = {k for k in start if k in end and end[k] != start[k]}
+    removed = {k for k in start if k not in end}
     modules = {k.rsplit(".", 1)[0] for k in start} | set(start)
-    added = sorted(k for k in end if k not in start and k.rsplit(".", 1)[0] in modules)
-    # A changed class or module also changes everything under it: name the outermost.
-    def outer(keys: list[str]) -> list[str]:
-        return [k for k in keys if not any(k.startswith(o + ".") for o in keys if o != k)]
-
+    added = [k for k in end if k not in start and k.rsplit(".", 1)[0] in modules]
+    # A changed class or module changes everything under it too: name the outermost.
+    differ = changed | removed
+    outer = sorted(k for k in differ if not any(k.startswith(o + ".") for o in differ))
     # Names come from the start fingerprint only (the course's own names): an added
     # attribute's name is the notebook's choice, so it is counted, never repeated.
-    found = [f"{_name(k)} changed" for k in outer(changed)]
-    found += [f"{_name(k)} removed" for k in outer(removed)]
+    found = [f"{_name(k)} {'changed' if k in changed else 'removed'}" for k in outer]
     if added:
         found.append(f"{len(added)} attribute(s) added to the checks")
     return found

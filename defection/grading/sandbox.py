@@ -127,10 +127,23 @@ def _world_readable(path: str) -> bool:
     return mode & need == need
 
 
-def python_paths() -> list[Path]:
-    """Folders the kernel's Python needs: its installation and every ``sys.path`` folder."""
-    found = [sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.path.realpath(sys.executable))]
-    found += [p for p in sys.path if p and os.path.isdir(p)]
+def python_paths(course: Path | None = None) -> list[Path]:
+    """Folders the kernel's Python needs: its installation and its ``sys.path`` folders.
+
+    A ``sys.path`` folder outside the installation is left out when it is the course (or
+    holds it: the working folder or a test runner's root would bring back the solutions),
+    or lies in the home folder (the kernel has no user site), or is the root.
+    """
+    prefixes = _existing([sys.prefix, sys.base_prefix, sys.exec_prefix,
+                          os.path.dirname(os.path.realpath(sys.executable))])  # fmt: skip
+    course = Path(course or Path(__file__).resolve().parents[2]).resolve()
+    home = Path(os.path.expanduser("~")).resolve()
+    found = list(prefixes)
+    for p in _existing(p for p in sys.path if p and os.path.isdir(p)):
+        if _within(p, prefixes):
+            found.append(p)
+        elif p != Path("/") and not _within(p, [course, home]) and not _within(course, [p]):
+            found.append(p)
     return _existing(found)
 
 
@@ -206,7 +219,7 @@ def _within(path: Path, folders: Iterable[Path]) -> bool:
 def readable_paths(course: Path, readable: Iterable[Path | str] = ()) -> list[Path]:
     """Everything the sandbox puts back read-only (besides the system folders and /etc)."""
     course = Path(course).resolve()
-    return _existing([course / "defection", course / "data", *python_paths(), *readable])
+    return _existing([course / "defection", course / "data", *python_paths(course), *readable])
 
 
 def wrap(

@@ -16,6 +16,7 @@ import pwd
 import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -104,13 +105,13 @@ def _unprivileged_python() -> tuple[str, str] | None:
         subprocess.run(["useradd", "--system", "--no-create-home", TEST_USER], check=True)
     python = os.environ.get("DEFECTION_TEST_USER_PYTHON", sys.executable)
     probe = subprocess.run(["setpriv", f"--reuid={TEST_USER}", f"--regid={TEST_USER}", "--clear-groups",
-                            python, "-c", "import defection.grading, nbclient"],
+                            python, "-c", "from defection.grading import sandbox; sandbox.choose('bwrap')"],
                            capture_output=True, text=True, cwd="/")  # fmt: skip
     if probe.returncode != 0:
         if os.environ.get("CI"):
             pytest.fail(f"{TEST_USER} cannot run {python}: {probe.stderr[-300:]}")
-        pytest.skip(f"a normal user cannot run {python} (it lives under a private folder such as "
-                    "/root); set DEFECTION_TEST_USER_PYTHON to a Python every user can run")
+        pytest.skip(f"a normal user cannot grade with {python} ({probe.stderr.strip()[-160:]}); set "
+                    "DEFECTION_TEST_USER_PYTHON to a Python environment every user can run")
     return python, TEST_USER
 
 
@@ -118,7 +119,9 @@ def _unprivileged_python() -> tuple[str, str] | None:
 def graded(request, tmp_path_factory):
     if not HAVE_BWRAP:
         pytest.skip("bubblewrap (bwrap) is not installed or cannot make namespaces here")
-    root = tmp_path_factory.mktemp("secrets")
+    # Not pytest's own temporary folder: a normal user could not enter it.
+    root = Path(tempfile.mkdtemp(prefix="defection-secrets-"))
+    root.chmod(0o755)
     home = root / "home"
     home.mkdir()
     subs, secrets = _build(root, home)
@@ -159,6 +162,7 @@ def graded(request, tmp_path_factory):
     finally:
         for path in secrets.values():
             path.unlink(missing_ok=True)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @needs_bwrap
@@ -202,9 +206,11 @@ def test_the_sandbox_shows_no_private_file(tmp_path):
     binds = [cmd[i + 1] for i, a in enumerate(cmd) if a == "--ro-bind"]
     assert "/" not in binds and "/etc" not in binds and "/etc/shadow" not in binds
     assert "/etc/ld.so.cache" in binds and str(REPO / "defection") in binds
-    assert str(REPO) not in binds and not any(b.startswith(str(Path.home()) + "/") and
-                                              not b.startswith(sys.prefix) for b in binds
-                                              if not b.startswith(str(REPO)))  # fmt: skip
+    # Nothing else: not the repository (its solutions), not the home folder, not /root.
+    allowed = [Path(p) for p in (*sandboxing.SYSTEM_DIRS, *sandboxing.ETC_FILES)]
+    allowed += sandboxing.readable_paths(REPO)
+    assert str(REPO) not in binds and str(Path.home()) not in binds and "/root" not in binds
+    assert all(Path(b) in allowed or b.startswith("/etc/python3") for b in binds), binds
     assert "--unshare-net" in cmd and "--unshare-pid" in cmd and "--cap-drop" in cmd
     assert ("--unshare-user" in cmd) != (os.geteuid() == 0)
     assert cmd[-3:] == ["--", "python", "x"]
