@@ -166,6 +166,8 @@ def test_writing_outside_its_folder_fails_and_changes_nothing(hostile):
     _others_count(row)
     assert any("exception in cell 3" in n for n in row.notes), row.notes
     assert "tried to write a file outside its own folder (once); the sandbox stopped it" in row.notes
+    feedback = (hostile["root"] / "out" / "feedback" / "writer.md").read_text(encoding="utf-8")
+    assert "- tried to write a file outside its own folder (once); the sandbox stopped it" in feedback
     assert not (hostile["root"] / "outside.txt").exists()
     assert not hostile["wrote_canary"] and hostile["repo_same"] and hostile["home_same"]
 

@@ -294,3 +294,41 @@ def test_attempt_notes_are_counts_in_plain_words():
         "left 1 process(es) running after its last cell; the grader stopped them",
     ]
     assert "may have worked" in integrity.attempt_notes(report, sandboxed=False)[0]
+
+
+def test_code_that_hooks_into_the_kernel_is_flagged():
+    from defection.grading.recheck import hooks
+
+    nb = notebook({**LIGHT_GOOD, "c2": "import sys\nsys.settrace(lambda *a: None)",
+                   "c5": "import ctypes\nimport builtins\nbuiltins.print = len"})  # fmt: skip
+    found = hooks(nb)
+    assert found == ["cell 3 (import sys) hooks into the kernel (settrace)",
+                     "cell 6 (import ctypes) hooks into the kernel (builtins, ctypes)"]  # fmt: skip
+    assert hooks(notebook(LIGHT_GOOD)) == []
+
+
+@pytest.mark.slow
+def test_without_a_sandbox_the_environment_is_still_minimal_and_the_notes_honest(tmp_path, monkeypatch):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    outside = tmp_path / "outside.txt"
+    nbformat.write(notebook({**LIGHT_GOOD, "c1": _exfiltrate("os.environ.get('CANVAS_API_TOKEN')")}),
+                   subs / "env__01_fixture.ipynb")  # fmt: skip
+    nbformat.write(notebook({**LIGHT_GOOD, "c2": f"open({str(outside)!r}, 'w').write('x')"}),
+                   subs / "writer__01_fixture.ipynb")  # fmt: skip
+    monkeypatch.setenv("CANVAS_API_TOKEN", CANARY)
+    messages: list[str] = []
+    rows = grade(subs, tmp_path / "out" / "gradebook.csv", registry=load_questions("fixture_checks"),
+                 timeout=120, cell_timeout=30, extra_path=[FIXTURES], templates=None,
+                 progress=messages.append, sandbox="none")  # fmt: skip
+    rows_by = {r.student: r for r in rows}
+    assert rows_by["env"].scores["q1"] == 2, rows_by["env"].notes
+    assert outside.exists()  # unsandboxed, the write worked: the note must not say otherwise
+    assert ("tried to write a file outside its own folder (once); no sandbox was used, so it may "
+            "have worked") in rows_by["writer"].notes  # fmt: skip
+    feedback = (tmp_path / "out" / "feedback" / "writer.md").read_text(encoding="utf-8")
+    assert "tried to write a file outside its own folder" in feedback
+    for path in (tmp_path / "out").rglob("*"):
+        if path.is_file():
+            assert CANARY not in path.read_text(encoding="utf-8", errors="replace")
+    assert any("UNSANDBOXED" in m for m in messages)
