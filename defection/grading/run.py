@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -149,14 +150,24 @@ def _kill_group(pgid: Any) -> None:
 
 
 def _read_answers(path: Path, report: dict) -> dict[str, Any]:
-    if not path.is_file():
+    """The answers the kernel saved. Student code could have replaced the file with a link
+    to a file only the grader may read: links are refused, only a plain file is read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
         report["answers_error"] = "no answers collected"
         return {}
-    if path.stat().st_size > MAX_ANSWERS_BYTES:
-        report["answers_error"] = "answers too large to read"
-        return {}
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+            report["answers_error"] = "answers file malformed"
+            return {}
+        if info.st_size > MAX_ANSWERS_BYTES:
+            report["answers_error"] = "answers too large to read"
+            return {}
+        data = fh.read(MAX_ANSWERS_BYTES + 1)
     try:
-        answers = json.loads(path.read_text(encoding="utf-8"))
+        answers = json.loads(data.decode("utf-8"))
     except Exception:
         report["answers_error"] = "answers file malformed"
         return {}

@@ -332,3 +332,21 @@ def test_without_a_sandbox_the_environment_is_still_minimal_and_the_notes_honest
         if path.is_file():
             assert CANARY not in path.read_text(encoding="utf-8", errors="replace")
     assert any("UNSANDBOXED" in m for m in messages)
+
+
+def test_answers_linked_to_another_file_are_not_read(tmp_path):
+    from defection.grading.run import _read_answers
+
+    secret = tmp_path / "secret.json"
+    secret.write_text('{"answer_total": "\\"%s\\""}' % CANARY)
+    link = tmp_path / "answers.json"
+    link.symlink_to(secret)
+    report: dict = {}
+    assert _read_answers(link, report) == {} and report["answers_error"] == "no answers collected"
+    hard = tmp_path / "hard.json"
+    os.link(secret, hard)
+    report = {}
+    assert _read_answers(hard, report) == {} and report["answers_error"] == "answers file malformed"
+    plain = tmp_path / "plain.json"
+    plain.write_text('{"answer_total": "45"}')
+    assert _read_answers(plain, {}) == {"answer_total": "45"}
