@@ -24,7 +24,9 @@ and kernel run in their own namespaces, and see:
 
 The submission's own throwaway folder is the only place it can write. Without ``bwrap``
 (or on macOS and Windows) grading still works, unsandboxed but with the same minimal
-environment, and the grader says so at the start and in the summary.
+environment, and the grader says so at the start and in the summary. Unsandboxed, that
+environment is only a first line: code running as the instructor can still read any of the
+instructor's files, including the grader process's own environment under ``/proc``.
 """
 
 from __future__ import annotations
