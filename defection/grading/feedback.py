@@ -26,6 +26,20 @@ _STATUS_TEXT = {
 }
 
 
+#: The longest check message a feedback file repeats (a message may quote the answer).
+MAX_MESSAGE = 240
+CHANGED_CHECKS = (
+    "**Your notebook changed the course's checks while it ran** ({what}). The grader "
+    "re-checked every answer with its own copy of the checks, so this neither gained nor "
+    "lost you points; your instructor has been told and may ask you about it."
+)
+
+
+def _message(text: str) -> str:
+    text = " ".join(str(text).replace("|", "/").split())
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 3] + "..."
+
+
 def safe_name(text: str) -> str:
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._")
     return name[:80] or "student"
@@ -49,11 +63,14 @@ def feedback_md(student_rows: Sequence[Row]) -> str:
         lines += ["| question | status | points | feedback |", "|---|---|---|---|"]
         for q in row.questions.auto:
             status = row.statuses.get(q.name, "")
-            message = row.feedback.get(q.name, "").replace("|", "/").replace("\n", " ")
+            message = _message(row.feedback.get(q.name, ""))
             lines.append(f"| {q.name} | {_STATUS_TEXT.get(status, status)} | "
                          f"{fmt(row.scores.get(q.name, 0))} of {fmt(q.points)} | {message} |")
         lines.append("")
         problems = [n for n in row.notes if not n.startswith("possible tampering")]
+        if row.tampering:
+            what = "; ".join(row.tampering[:3]) + (" ..." if len(row.tampering) > 3 else "")
+            lines += [CHANGED_CHECKS.format(what=_message(what)), ""]
         if problems:
             lines += ["What happened when your notebook ran:", ""]
             lines += [f"- {n}" for n in problems]

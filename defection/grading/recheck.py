@@ -5,7 +5,10 @@ rebound (``q1.check = lambda *a: "correct"``). The grader reads only the answer 
 checks them with Question objects it imported itself (``defection.checks.lessonNN``,
 through their public ``evaluate``), so tampering earns nothing; and because an
 instructor needs something to point to, tampering is also *detected*: code that rebinds
-anything in the checks, or saved outputs claiming a ✓ the re-check does not give.
+anything in the checks or hooks into the kernel, saved outputs claiming a ✓ the re-check
+does not give, and, at run time, checks that differ at the end of the run from what they
+were before the first cell (:mod:`defection.grading.integrity`). The student's feedback
+says so too: a flag is never a silent penalty.
 
 Every question gets a status: correct, wrong, not answered or error (auto-checked), and
 recorded, short or not answered (written). Written answers are always recorded, however
@@ -26,6 +29,7 @@ from typing import Any
 
 from defection.checks import CORRECT, INCORRECT, NOT_ANSWERED, QuestionSet
 from defection.checks.core import _Opaque, written_text
+from defection.grading import integrity
 from defection.grading import run as running
 from defection.grading.identify import identify, lesson_from_name
 from defection.grading.transfer import decode
@@ -189,6 +193,45 @@ def rebinding(nb: Any, modules: Iterable[str]) -> list[str]:
     return found
 
 
+#: What code needs to reach into the kernel's own machinery (and so around the run-time
+#: check): trace and audit hooks, IPython's event and input hooks, raw memory, object walks.
+_HOOKS = {"settrace", "setprofile", "addaudithook", "_getframe", "get_objects", "get_referrers",
+          "get_referents", "input_transformers_cleanup", "input_transformers_post",
+          "ast_transformers", "pre_run_cell", "post_run_cell", "pre_execute", "post_execute",
+          "_defection_audit", "_defection_probe"}  # fmt: skip
+
+
+def hooks(nb: Any) -> list[str]:
+    """Cells that hook into the kernel: what forging the run-time check would need."""
+    found = []
+    for index, cell in enumerate(nb.get("cells", [])):
+        if cell.get("cell_type") != "code":
+            continue
+        try:
+            tree = ast.parse(_code(str(cell.get("source", ""))))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        hits = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr in _HOOKS:
+                hits.add(node.attr)
+            elif isinstance(node, ast.Name) and node.id in _HOOKS:
+                hits.add(node.id)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in _HOOKS:
+                hits.add(node.value)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [a.name for a in node.names] + ([node.module] if isinstance(node, ast.ImportFrom) else [])
+                hits |= {"ctypes" for n in names if n and n.split(".")[0] == "ctypes"}
+            elif isinstance(node, (ast.Assign, ast.AugAssign, ast.Delete)):
+                targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
+                for t in targets:
+                    if isinstance(t, (ast.Attribute, ast.Subscript)) and _root(t) in ("builtins", "__builtins__"):
+                        hits.add("builtins")
+        if hits:
+            found.append(f"{running.cell_label(nb, index)} hooks into the kernel ({', '.join(sorted(hits)[:3])})")
+    return found
+
+
 def claimed_correct(nb: Any) -> set[str]:
     """Questions the notebook's own saved outputs show as ✓ Correct."""
     names: set[str] = set()
@@ -272,7 +315,8 @@ def grade_one(path: Path, student: str, name: str, lookup: Lookup,
         row.written = written_answers(nb, [q.name for q in questions.written])
         row.notes.extend(structure_notes(nb, name, row.lesson, settings.templates))
         variables = [q.variable for q in questions.auto if q.variable]
-        report, answers = running.run_notebook(nb, variables, settings)
+        modules = tuple(sorted(check_modules(questions) - {"defection"}))
+        report, answers = running.run_notebook(nb, variables, settings, modules)
         row.notes.extend(running.execution_notes(nb, report, settings))
         values: dict[str, Any] = {}
         for var in variables:
@@ -303,6 +347,8 @@ def grade_one(path: Path, student: str, name: str, lookup: Lookup,
         finish(row, questions, values, errors=errors)
         # Tampering: code that rebinds the checks, or saved ✓ the re-check does not give.
         row.tampering.extend(rebinding(nb, check_modules(questions)))
+        row.tampering.extend(hooks(nb))
+        row.tampering.extend(integrity.tampering(report))
         for qname in sorted(claimed_correct(nb)):
             if qname in row.statuses and row.statuses[qname] != S_CORRECT:
                 row.tampering.append(

@@ -6,14 +6,22 @@ loops, ``os._exit``, memory hogs, output floods), so each notebook runs in
 limit per cell (an endless loop is interrupted and the next cells still run), a limit
 per notebook, an address-space and file-size cap, and only error outputs kept.
 :func:`execution_notes` turns the worker's report into the short notes of a gradebook row.
+
+Nothing a notebook chooses travels into a note as text: an exception is named only when
+its name is one of Python's own or a well-known library's (:data:`SAFE_NAMES`), other
+names become "an exception of its own kind", and the worker's error output is never
+quoted. Otherwise a notebook could read something and carry it out in its own feedback.
 """
 
 from __future__ import annotations
 
+import builtins
+import glob
 import json
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -22,8 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from defection.grading import integrity, worker
 from defection.grading import sandbox as sandboxing
-from defection.grading import worker
 from defection.grading.transfer import MAX_VALUE_BYTES, dump_cell_source
 
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -53,6 +61,25 @@ class Settings:
 
 
 # --------------------------------------------------------------------------- labels
+
+
+#: Exception names a note may repeat: Python's own, and those of the libraries the course
+#: uses. Anything else a notebook raised is described, not named.
+SAFE_NAMES = frozenset(
+    {n for n, v in vars(builtins).items() if isinstance(v, type) and issubclass(v, BaseException)}
+    | {"CellTimeoutError", "DeadKernelError", "_IncompleteInputError", "UnpicklingError",
+       "JSONDecodeError", "ParserError", "EmptyDataError", "MergeError", "IndexingError",
+       "InvalidIndexError", "IntCastingNaNError", "OutOfBoundsDatetime", "DateParseError",
+       "SettingWithCopyError", "UndefinedVariableError", "AxisError", "LinAlgError",
+       "DTypePromotionError", "UFuncTypeError", "SchemaValidationError", "MaxRowsError",
+       "ConversionError", "ValidationError", "LinkError"}
+)  # fmt: skip
+
+
+def safe_name(ename: object) -> str:
+    """An exception's name when it is a known one, else a phrase that repeats nothing."""
+    name = str(ename)
+    return name if name in SAFE_NAMES else "an exception of its own kind"
 
 
 def _snippet(source: str) -> str:
@@ -123,14 +150,24 @@ def _kill_group(pgid: Any) -> None:
 
 
 def _read_answers(path: Path, report: dict) -> dict[str, Any]:
-    if not path.is_file():
+    """The answers the kernel saved. Student code could have replaced the file with a link
+    to a file only the grader may read: links are refused, only a plain file is read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
         report["answers_error"] = "no answers collected"
         return {}
-    if path.stat().st_size > MAX_ANSWERS_BYTES:
-        report["answers_error"] = "answers too large to read"
-        return {}
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+            report["answers_error"] = "answers file malformed"
+            return {}
+        if info.st_size > MAX_ANSWERS_BYTES:
+            report["answers_error"] = "answers too large to read"
+            return {}
+        data = fh.read(MAX_ANSWERS_BYTES + 1)
     try:
-        answers = json.loads(path.read_text(encoding="utf-8"))
+        answers = json.loads(data.decode("utf-8"))
     except Exception:
         report["answers_error"] = "answers file malformed"
         return {}
@@ -140,8 +177,33 @@ def _read_answers(path: Path, report: dict) -> dict[str, Any]:
     return answers
 
 
-def run_notebook(nb: Any, variables: list[str], settings: Settings) -> tuple[dict, dict]:
-    """Execute ``nb`` in a fresh folder and kernel; return (worker report, raw answers)."""
+def _last_report(text: str) -> dict[str, Any] | None:
+    """The worker's last complete report line (it writes one after every cell)."""
+    for line in reversed(text.splitlines()):
+        try:
+            data = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(data, dict):
+            return data
+    return None
+
+
+def seen_paths(work: Path, settings: Settings) -> tuple[list[str], list[str]]:
+    """(readable, writable) roots the kernel is given: the audit hook counts the rest."""
+    readable = [str(work), *map(str, sandboxing.readable_paths(REPO, settings.extra_path)),
+                *sandboxing.SYSTEM_DIRS, *sandboxing.ETC_FILES, *glob.glob("/etc/python3*"),
+                "/proc", "/sys", "/dev"]  # fmt: skip
+    return readable, [str(work), "/dev"]
+
+
+def run_notebook(nb: Any, variables: list[str], settings: Settings,
+                 modules: tuple[str, ...] = ()) -> tuple[dict, dict]:  # fmt: skip
+    """Execute ``nb`` in a fresh folder and kernel; return (worker report, raw answers).
+
+    ``modules`` are the check modules to fingerprint besides ``defection.checks``; the
+    report's ``probes`` say what the two probes found (see :mod:`integrity`).
+    """
     import nbformat
     from nbformat.v4 import new_code_cell
 
@@ -153,6 +215,13 @@ def run_notebook(nb: Any, variables: list[str], settings: Settings) -> tuple[dic
             if cell.cell_type == "code":
                 cell.outputs = []
                 cell.execution_count = None
+        readable, writable = seen_paths(work, settings)
+        markers = {stage: integrity.new_marker() for stage in ("start", "end")}
+        for stage, marker in markers.items():
+            probe = new_code_cell(integrity.probe_source(stage, marker, modules, str(work),
+                                                         readable, writable))  # fmt: skip
+            probe.metadata["defection"] = {"grader": True, "probe": {"stage": stage}}
+            run.cells.append(probe)
         dump = new_code_cell(dump_cell_source(variables, str(work / ANSWERS_FILE), MAX_VALUE_BYTES))
         dump.metadata["defection"] = {"grader": True}
         run.cells.append(dump)
@@ -170,42 +239,41 @@ def run_notebook(nb: Any, variables: list[str], settings: Settings) -> tuple[dic
             "max_file_mb": settings.max_file_mb,
         }
         (work / worker.JOB_FILE).write_text(json.dumps(job))
-        env = dict(os.environ)
-        paths = [*settings.extra_path, env.get("PYTHONPATH", "")]
-        env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
-        env["DEFECTION_GRADING"] = "1"
-        env["MPLBACKEND"] = "Agg"
-        env["JUPYTER_RUNTIME_DIR"] = str(work / "runtime")
+        env = sandboxing.kernel_environment(work, settings.extra_path)
         argv = [sys.executable, str(Path(worker.__file__)), str(work / worker.JOB_FILE)]
         if settings.sandbox.active:
+            if sandboxing.as_root():  # the worker becomes nobody inside (see sandbox.py)
+                argv.append("%d:%d" % sandboxing.SANDBOX_USER)
+                for path in [work, *work.rglob("*")]:
+                    os.chown(path, *sandboxing.SANDBOX_USER)
             readable = [p for p in settings.extra_path if p]
             argv = sandboxing.wrap(argv, workdir=work, course=REPO, readable=readable,
                                    hidden=settings.hidden)  # fmt: skip
         hard_limit = settings.timeout + reserve + 60
         errors = open(work / "worker.err", "wb")  # noqa: SIM115 - closed below
         proc = subprocess.Popen(
-            argv, cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            argv, cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=errors, start_new_session=True,
         )  # fmt: skip
         killed = False
         try:
-            proc.wait(timeout=hard_limit)
+            out, _ = proc.communicate(timeout=hard_limit)
         except subprocess.TimeoutExpired:
             killed = True
-        report: dict[str, Any] = {}
-        try:
-            report = json.loads((work / worker.REPORT_FILE).read_text())
-        except Exception:
-            errors.flush()
-            tail = (work / "worker.err").read_bytes()[-2000:].decode("utf-8", "replace").strip()
-            last = tail.splitlines()[-1][:200] if tail else f"exit status {proc.poll()}"
-            report = {"cells": [], "error": f"the grader's worker wrote no report ({last})"}
+            _kill_group(proc.pid)
+            proc.kill()
+            out, _ = proc.communicate()
+        found = _last_report(out.decode("utf-8", "replace"))
+        report: dict[str, Any] = found if found is not None else {
+            "cells": [], "error": f"the grader's worker stopped without a report (exit status {proc.poll()})"}
+        for stage, marker in markers.items():
+            probe = (report.get("probes") or {}).get(stage)
+            if isinstance(probe, dict):
+                probe["report"], probe["lines"] = integrity.parse(probe.pop("texts", []), marker)
         if not settings.sandbox.active:  # inside bwrap the pid namespace ends them all
             _kill_group(report.get("kernel_pgid"))
         _kill_group(proc.pid)
         if killed:
-            proc.kill()
-            proc.wait()
             report["killed"] = hard_limit
         errors.close()
         answers = _read_answers(work / ANSWERS_FILE, report)
@@ -240,7 +308,7 @@ def execution_notes(nb: Any, report: Mapping[str, Any], settings: Settings) -> l
             elif ename == "MemoryError":
                 notes.append(f"{label} ran out of memory (limit {settings.max_memory_mb} MB)")
             else:
-                notes.append(f"exception in {label}: {ename}")
+                notes.append(f"exception in {label}: {safe_name(ename)}")
         elif status == "timeout":
             limit = entry.get("limit", settings.cell_timeout)
             notes.append(f"{label} stopped after {limit:g} s (endless loop?)")
@@ -260,6 +328,7 @@ def execution_notes(nb: Any, report: Mapping[str, Any], settings: Settings) -> l
         notes.append(f"output truncated (more than {settings.max_output_bytes} bytes printed)")
     if report.get("answers_error") and not report.get("killed") and not report.get("error"):
         notes.append(report["answers_error"])
+    notes.extend(integrity.attempt_notes(report, settings.sandbox.active))
     return notes
 
 

@@ -5,8 +5,16 @@ possibly inside the bubblewrap sandbox, so it imports nothing from the ``defecti
 package and starts fast. It executes every code
 cell with nbclient in a fresh kernel of the same Python, with per-cell and per-notebook
 time limits, keeps only error outputs (so memory stays bounded), counts printed bytes,
-and writes ``report.json``: per cell ok / error (name) / timeout / skipped / dead.
-The grader's own final cell in the notebook saves the answers.
+and reports per cell ok / error (name) / timeout / skipped / dead.
+The grader's own cells in the notebook (metadata ``defection.grader``) fingerprint the
+checks before the first student cell ("start") and after the last ("end"), and the final
+one saves the answers.
+
+Why the report goes to a private copy of stdout and not to a file: the kernel can write
+everywhere in the submission's folder, so a report file there could be rewritten by
+student code. The kernel gets this process's stderr as its stdout, this process is made
+non-dumpable (no ptrace, no /proc/<pid>/fd from the kernel's side) and is the subreaper of
+everything the kernel starts, so it can count the processes a notebook leaves behind.
 """
 
 from __future__ import annotations
@@ -26,8 +34,8 @@ from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 KERNEL_NAME = "defection-grader"
-REPORT_FILE = "report.json"
 JOB_FILE = "job.json"
+PROBE_BYTES = 4_000_000
 KERNEL_STARTS = 3  # as defection.kernel_start.KERNEL_STARTS (see run())
 
 
@@ -57,8 +65,72 @@ def _limit_files(mb: int) -> None:
         pass
 
 
-def run(job_path: str) -> int:
-    """Run the notebook described by the job file; write report.json next to it."""
+def _drop_privileges(spec: str) -> None:
+    """``uid:gid``: the sandbox started us as root (to mount); become that user for good."""
+    if os.name == "posix" and spec and os.geteuid() == 0:
+        uid, gid = (int(x) for x in spec.split(":"))
+        os.setgroups([])
+        os.setgid(gid)
+        os.setuid(uid)
+
+
+def _guard_process() -> None:
+    """Not dumpable (the kernel, same user, cannot read or trace us); subreaper of orphans."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0
+        libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER 1
+    except (OSError, AttributeError):
+        pass
+
+
+def _descendants(root: int) -> list[int]:
+    """Live (not zombie) processes below ``root``, read from /proc (Linux only)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != b"Z":
+            parents[int(entry)] = int(fields[1])
+    found, frontier = [], [root]
+    while frontier:
+        pid = frontier.pop()
+        kids = [p for p, pp in parents.items() if pp == pid and p not in found]
+        found += kids
+        frontier += kids
+    return found
+
+
+def _stop_leftovers(kernel_pid: Any) -> int:
+    """Kill every process below this worker except the kernel; how many there were."""
+    import signal
+
+    left = [p for p in _descendants(os.getpid()) if p != kernel_pid]
+    for pid in left:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    return len(left)
+
+
+def run(job_path: str, drop: str = "") -> int:
+    """Run the notebook described by the job file; report on the private stdout."""
+    _drop_privileges(drop)
+    _guard_process()
+    # The report's channel: a private copy of stdout. Whatever else writes to fd 1 (this
+    # process's libraries, the kernel, student code) goes to stderr instead.
+    channel = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)
     # nbformat imports jsonschema, whose optional IRI format checker (rfc3987_syntax)
     # builds a grammar at import time: seconds per notebook. We never validate IRIs.
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
@@ -72,12 +144,14 @@ def run(job_path: str) -> int:
     _limit_memory(int(job.get("max_memory_mb", 0)))
     _limit_files(int(job.get("max_file_mb", 0)))
     work = Path(job["workdir"])
-    report: dict[str, Any] = {"cells": [], "output_bytes": 0, "kernel_pgid": None, "error": None}
+    os.chdir(work)
+    report: dict[str, Any] = {"cells": [], "output_bytes": 0, "kernel_pgid": None, "error": None,
+                              "probes": {}}  # fmt: skip
 
     def save() -> None:
-        tmp = work / (REPORT_FILE + ".tmp")
-        tmp.write_text(json.dumps(report))
-        tmp.replace(work / REPORT_FILE)
+        # One whole report per line; the grader keeps the last complete one.
+        channel.write(json.dumps(report) + "\n")
+        channel.flush()
 
     kdir = work / "kernels" / KERNEL_NAME
     kdir.mkdir(parents=True)
@@ -91,7 +165,17 @@ def run(job_path: str) -> int:
         )
     )
     nb = nbformat.read(job["notebook"], as_version=4)
-    cap = int(job["max_output_bytes"])
+    # The notebook holds the grader's probe cells and their markers: the kernel, which can
+    # read this folder, must never see them before they run.
+    for name in (job["notebook"], job_path):
+        try:
+            os.unlink(name)
+        except OSError:
+            pass
+    probes = {i: c.metadata["defection"]["probe"] for i, c in enumerate(nb.cells)
+              if c.cell_type == "code" and c.metadata.get("defection", {}).get("probe")}  # fmt: skip
+
+    probe_bytes: dict[int, int] = {}
 
     class Client(NotebookClient):
         timed_out = False
@@ -102,6 +186,12 @@ def run(job_path: str) -> int:
 
         def output(self, outs, msg, display_id, cell_index):  # type: ignore[override]
             out = super().output(outs, msg, display_id, cell_index)
+            if cell_index in probes:  # the grader's own probe: its printed report is kept
+                if out is not None and outs and outs[-1] is out:
+                    probe_bytes[cell_index] = probe_bytes.get(cell_index, 0) + len(str(out.get("text", "")))
+                    if probe_bytes[cell_index] > PROBE_BYTES:
+                        outs.pop()
+                return out
             if out is not None and outs and outs[-1] is out:
                 size = sum(len(str(v)) for v in out.values())
                 report["output_bytes"] += size
@@ -148,12 +238,18 @@ def run(job_path: str) -> int:
         total = float(job["timeout"])
         reserve = float(job["reserve"])
         student_deadline = start + total
-        for index, cell in enumerate(nb.cells):
+        order = [i for i, c in enumerate(nb.cells) if probes.get(i, {}).get("stage") == "start"]
+        order += [i for i in range(len(nb.cells)) if i not in order]
+        for index in order:
+            cell = nb.cells[index]
             if cell.cell_type != "code" or not cell.source.strip():
                 continue
             final = bool(cell.metadata.get("defection", {}).get("grader"))
             now = time.monotonic()
-            if final:
+            if index in probes and probes[index].get("stage") == "start":
+                client.timeout = int(max(30.0, reserve))
+                student_deadline = now + total  # the probe's own time is not the student's
+            elif final:
                 client.timeout = int(max(reserve, student_deadline - now + reserve))
             else:
                 left = student_deadline - now
@@ -181,9 +277,20 @@ def run(job_path: str) -> int:
                         entry["ename"] = str(out.get("ename", "Error"))[:80]
                         entry["evalue"] = str(out.get("evalue", ""))[:200]
                         break
+            if index in probes:
+                texts = [str(o.get("text", "")) for o in cell.get("outputs", [])
+                         if o.get("output_type") == "stream"]  # fmt: skip
+                kept, size = [], 0
+                for text in texts:  # bounded: student code could print into this cell
+                    if size + len(text) <= PROBE_BYTES:
+                        kept.append(text)
+                        size += len(text)
+                report["probes"][probes[index]["stage"]] = {"status": entry["status"], "texts": kept}
             cell.outputs = []
             report["cells"].append(entry)
             save()
+        kernel_pid = getattr(getattr(prov, "process", None), "pid", None)
+        report["leftover_processes"] = _stop_leftovers(kernel_pid)
 
     # A kernel that dies before it answers has run none of the student's code: on a busy
     # machine (several notebooks graded at once) another process can take one of the five
@@ -200,7 +307,8 @@ def run(job_path: str) -> int:
                 started = True
                 run_cells(client, km)
         except Exception as exc:  # kernel failed to start, etc.
-            reason = f"{type(exc).__name__}: {str(exc)[:200]}"
+            # Once student code has run, its text must not travel: the type's name only.
+            reason = f"{type(exc).__name__}: {str(exc)[:200]}" if not started else type(exc).__name__
             if not started:
                 failed_starts.append(reason)
                 report["failed_kernel_starts"] = failed_starts
@@ -213,8 +321,9 @@ def run(job_path: str) -> int:
             report["error"] = reason
         break
     save()
+    channel.close()
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(run(sys.argv[1]))
+    sys.exit(run(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else ""))

@@ -3,8 +3,9 @@
 Each hostile notebook answers q1, q3 and q4 correctly and does one bad thing in the cell
 of q2: read files outside its folder, write outside it, open a network connection, leave
 a process running, flood output, or eat memory. Each must be stopped or contained and
-noted in its own row, while the good submission graded alongside keeps full marks and no
-file outside the output folder changes.
+noted in its own row, in plain words, as what the sandbox stopped (issue 20, problem 5),
+while the good submission graded alongside keeps full marks and no file outside the output
+folder changes.
 """
 
 from __future__ import annotations
@@ -155,6 +156,7 @@ def test_reading_outside_its_folder_fails_and_is_noted(hostile):
     assert row.statuses["q2"] == "error"
     assert any("exception in cell 3" in n and ("FileNotFoundError" in n or "PermissionError" in n)
                for n in row.notes), row.notes  # fmt: skip
+    assert "tried to read a file outside the course and its own folder (once); the sandbox stopped it" in row.notes
 
 
 @needs_bwrap
@@ -163,6 +165,9 @@ def test_writing_outside_its_folder_fails_and_changes_nothing(hostile):
     row = hostile["rows"]["writer"]
     _others_count(row)
     assert any("exception in cell 3" in n for n in row.notes), row.notes
+    assert "tried to write a file outside its own folder (once); the sandbox stopped it" in row.notes
+    feedback = (hostile["root"] / "out" / "feedback" / "writer.md").read_text(encoding="utf-8")
+    assert "- tried to write a file outside its own folder (once); the sandbox stopped it" in feedback
     assert not (hostile["root"] / "outside.txt").exists()
     assert not hostile["wrote_canary"] and hostile["repo_same"] and hostile["home_same"]
 
@@ -173,14 +178,18 @@ def test_no_network(hostile):
     row = hostile["rows"]["network"]
     _others_count(row)
     assert any("exception in cell 3" in n for n in row.notes), row.notes
+    assert "tried to open a network connection (once); the sandbox stopped it" in row.notes
     assert hostile["connections"] == []
 
 
 @needs_bwrap
 @pytest.mark.slow
 def test_processes_do_not_outlive_the_kernel(hostile):
-    _others_count(hostile["rows"]["orphan"])
+    row = hostile["rows"]["orphan"]
+    _others_count(row)
     assert hostile["leftovers"] == []
+    assert "started another program (once)" in row.notes
+    assert "left 1 process(es) running after its last cell; the grader stopped them" in row.notes
 
 
 @needs_bwrap
@@ -214,11 +223,13 @@ def test_without_bubblewrap_grading_says_it_is_unsandboxed(tmp_path, monkeypatch
 
 
 @needs_bwrap
-def test_sandbox_command_hides_home_course_and_outputs(tmp_path):
+def test_sandbox_command_shows_only_the_course_code_and_data(tmp_path):
+    hidden = REPO / "data" / "outputs"  # an output folder inside something put back
     cmd = sandboxing.wrap(["python", "x"], workdir=tmp_path / "w", course=REPO,
-                          hidden=[tmp_path])  # fmt: skip
+                          hidden=[tmp_path, hidden] if hidden.exists() else [tmp_path])  # fmt: skip
     text = " ".join(cmd)
     assert "--unshare-net" in cmd and "--unshare-pid" in cmd and "--die-with-parent" in cmd
-    assert f"--tmpfs {REPO}" in text and f"--ro-bind {REPO / 'defection'} {REPO / 'defection'}" in text
-    assert f"--tmpfs {tmp_path}" in text and f"--remount-ro {tmp_path}" in text
+    assert f"--ro-bind {REPO / 'defection'} {REPO / 'defection'}" in text
+    assert f"--ro-bind {REPO} " not in text and f"--ro-bind {tmp_path} " not in text
+    assert f"--bind {tmp_path / 'w'} {tmp_path / 'w'}" in text and "--remount-ro /tmp" in text
     assert cmd[-3:] == ["--", "python", "x"]
