@@ -17,6 +17,29 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def test_every_subpackage_and_its_files_are_declared():
+    """A subpackage missing from pyproject.toml is missing from every non-editable install
+    (a wheel, an instructor's ``pip install .``): the grader once was. Same for data files."""
+    import tomllib
+
+    setup = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    declared = set(setup["packages"])
+    on_disk = {".".join(p.parent.relative_to(ROOT).parts)
+               for p in (ROOT / "defection").rglob("__init__.py") if "__pycache__" not in p.parts}
+    assert on_disk <= declared, f"not in pyproject.toml's packages: {sorted(on_disk - declared)}"
+    from fnmatch import fnmatch
+
+    patterns = setup.get("package-data", {})
+    for path in (ROOT / "defection").rglob("*"):
+        if path.is_dir() or path.suffix in (".py", ".pyc") or "__pycache__" in path.parts:
+            continue
+        owner = max((pkg for pkg in on_disk
+                     if path.is_relative_to(ROOT.joinpath(*pkg.split(".")))), key=len)
+        rel = path.relative_to(ROOT.joinpath(*owner.split("."))).as_posix()
+        assert any(fnmatch(rel, pat) for pat in patterns.get(owner, [])), \
+            f"{path.relative_to(ROOT)} is not in pyproject.toml's package-data for {owner}"
+
+
 @pytest.mark.slow
 def test_tables_load_from_an_installed_wheel(tmp_path):
     wheels, site, elsewhere = tmp_path / "wheels", tmp_path / "site", tmp_path / "elsewhere"
