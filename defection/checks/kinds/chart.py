@@ -31,19 +31,21 @@ __all__ = ["ChartQuestion", "rows_of"]
 
 
 class ChartQuestion(Question):
-    """An altair chart (or its ``to_dict()``), checked by structure, data and labels.
+    """An altair chart (or its ``to_dict()``), judged by what it draws and how it is built.
 
-    A chart passes only if altair could display it: the spec is validated against the
-    Vega-Lite schema (as altair does on display), and every field it encodes must be a
-    column of its data. Then what the task asks for is checked:
+    A chart passes only if altair could display it (the spec fits the Vega-Lite schema,
+    and every field it encodes is a column of its data) and Vega can draw it: the chart
+    is drawn offline (:mod:`chart_drawn`), and it must draw something, something visible,
+    with every field its marks use present in the drawn rows. Then what the task asks:
 
     * the structure — ``mark="line"`` (or a set of acceptable marks),
       ``encodings={"x": "date:T", "y": "value:Q"}``, ``fields=[...]`` that must be in the
       chart's data — or ``expected=lambda: build_chart()``, from which mark and the
       ``channels`` encodings are read; ``layers=[{"mark": ..., "encodings": ...}, ...]``
       for a layered answer;
-    * the rows — ``data=lambda: table`` (the table the task names): the chart's data must
-      hold the same rows (compared on the columns both have, in any order);
+    * the rows — ``data=lambda: table`` (the table the task names): the rows the chart
+      draws, after every filter, sample or aggregate, must be those the asked-for chart
+      of that table draws (compared on the encoded fields, in any order);
       ``data_hint`` says in words which rows, for the message;
     * the labels — ``titles=("x", "y")`` channels that need a title, ``chart_title=True``
       for a chart title, ``tooltip=True`` (or a list of fields the tooltip must show).

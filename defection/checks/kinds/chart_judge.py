@@ -15,7 +15,9 @@ from typing import Any
 from defection.checks.kinds.chart_drawn import MISSING, DrawnMark, invisible_reason, value_key
 
 _TRANSFORM_WORDS = "transform_filter, transform_sample, transform_aggregate..."
-_DATUM_REF = re.compile(r"""datum\.([A-Za-z_$][\w$]*)|datum\[\s*"([^"]+)"\s*\]|datum\[\s*'([^']+)'\s*\]""")
+_DATUM_REF = re.compile(
+    r"""datum\.([A-Za-z_$][\w$]*)|datum\[\s*"([^"]+)"\s*\]|datum\[\s*'([^']+)'\s*\]"""
+)
 
 
 def _has_transforms(spec: Any) -> bool:
