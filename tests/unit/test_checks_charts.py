@@ -10,6 +10,9 @@ the solution notebook's own chart, for every chart question, both as the chart o
 from __future__ import annotations
 
 import copy
+import json
+import subprocess
+import sys
 
 import altair as alt
 import check_harness as H
@@ -308,13 +311,11 @@ def test_a_filter_that_only_picks_the_task_rows_from_a_bigger_table_passes():
 def _through_the_grader(lesson: str, q, answer) -> tuple[float, str]:
     """Score ``answer`` the way the grader does: dumped by the cell it appends to the
     student's notebook, decoded, and re-checked with freshly imported questions."""
-    import json
+    import tempfile
+    from pathlib import Path
 
     from defection.grading.recheck import Row, finish
     from defection.grading.transfer import decode, dump_cell_source
-
-    import tempfile
-    from pathlib import Path
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "values.json"
@@ -340,3 +341,29 @@ def test_the_grader_gives_no_point_for_a_chart_that_draws_the_wrong_thing(lesson
         score, feedback = _through_the_grader(lesson, q, broken)
         assert score == 0, (q.name, words, feedback)
         assert words in feedback, feedback
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_AS is POSIX")
+def test_a_check_in_a_kernel_with_capped_memory_reads_the_spec_instead_of_aborting(tmp_path):
+    """The grader caps each kernel's address space (4096 MB); Vega's engine aborts the
+    whole process under such a cap, which would lose every later answer. There the check
+    reads the spec (as before), and the grader, which can draw, judges the drawing."""
+    q = load_questions("defection.checks.lesson02", fresh=False).by_name("q5")
+    chart = solution_chart("02", q)
+    (tmp_path / "good.json").write_text(json.dumps(chart.to_dict()))
+    (tmp_path / "bad.json").write_text(json.dumps(chart.transform_filter("false").to_dict()))
+    code = (
+        "import json, resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (4096 * 2**20, 4096 * 2**20))\n"
+        "from defection.checks import load_questions\n"
+        "q = load_questions('defection.checks.lesson02', fresh=True).by_name('q5')\n"
+        "for name in ('good', 'bad'):\n"
+        "    spec = json.load(open(sys.argv[1] + '/' + name + '.json'))\n"
+        "    print(name, q.evaluate(spec).status)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True,
+                          text=True, timeout=300, cwd=H.ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["good", "correct", "bad", "correct"], done.stdout
+    # The same bad chart, where the engine can start (the grader's own process): ✗.
+    assert q.evaluate(json.loads((tmp_path / "bad.json").read_text())).status == INCORRECT

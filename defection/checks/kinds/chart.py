@@ -12,8 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from defection.checks.kinds.chart_drawn import DrawError, DrawnMark, draw, vega_field_name
-from defection.checks.kinds.chart_judge import judge_drawing, rows_problem
+from defection.checks.kinds.chart_drawn import (
+    CannotDrawHere,
+    DrawError,
+    DrawnMark,
+    draw,
+    vega_field_name,
+)
+from defection.checks.kinds.chart_judge import judge_drawing, rows_problem, spec_rows_problem
 from defection.checks.kinds.chart_spec import (
     _channel_title,
     _chart_to_dict,
@@ -81,6 +87,7 @@ class ChartQuestion(Question):
         self.channels = tuple(channels)
         self._data_source = data
         self._data_cache: Any = _NOT_GIVEN
+        self._table_cache: Any = _NOT_GIVEN
         self.data_hint = data_hint
         self.titles = tuple(titles)
         self.chart_title = bool(chart_title)
@@ -153,6 +160,13 @@ class ChartQuestion(Question):
             keys.extend(alt_q.compare_keys())
         return list(dict.fromkeys(keys))
 
+    def _table_rows(self) -> list:
+        """The task's table as altair embeds it (dates as ISO text)."""
+        if self._table_cache is _NOT_GIVEN:
+            src = self._data_source
+            self._table_cache = rows_of(src() if callable(src) else src)
+        return self._table_cache
+
     def expected_rows(self) -> list | None:
         """The rows Vega draws for the task's table with the asked-for mark and encodings,
         on :meth:`compare_keys` (None: rows not checked). Drawn, not read from the table,
@@ -160,11 +174,9 @@ class ChartQuestion(Question):
         if self._data_source is None:
             return None
         if self._data_cache is _NOT_GIVEN:
-            src = self._data_source
-            frame = src() if callable(src) else src
             mark, encodings = self._asked()
             spec = {
-                "data": {"values": rows_of(frame)},
+                "data": {"values": self._table_rows()},
                 "mark": {"type": mark},
                 "encoding": {c: dict(e) for c, e in encodings.items()},
             }
@@ -186,13 +198,17 @@ class ChartQuestion(Question):
         missing = self._missing_fields(views)
         if missing:
             return False, missing
+        drawn: Sequence[DrawnMark] | None
         try:
             drawn = draw(spec, self._drawn_keys())
+        except CannotDrawHere:
+            drawn = None  # the spec's own rows are compared instead
         except DrawError as exc:
             return False, str(exc)
-        drawing = judge_drawing(spec, drawn, set().union(*(v["fields"] for v in views)))
-        if drawing:
-            return False, drawing
+        if drawn is not None:
+            drawing = judge_drawing(spec, drawn, set().union(*(v["fields"] for v in views)))
+            if drawing:
+                return False, drawing
         if self.alternatives and isinstance(expected, list) and len(expected) == len(
             self.alternatives
         ):
@@ -216,10 +232,12 @@ class ChartQuestion(Question):
         return True, ""
 
     def _problem(
-        self, spec, views, structure, expected, drawn: Sequence[DrawnMark] | None = None
+        self, spec, views, structure, expected, drawn: Sequence[DrawnMark] | None = None,
+        rows: bool = True,
     ) -> tuple[int, str]:
         """(how far the answer got, what is wrong) against one expected structure; the
-        drawn rows are compared when ``drawn`` is given (predicted mistakes skip them)."""
+        rows are compared unless ``rows`` is false (predicted mistakes are structures):
+        the drawn ones, or the spec's own when ``drawn`` is None (cannot draw here)."""
         want_views = expected if isinstance(expected, list) else [expected]
         if len(want_views) == 1 and structure == "concat" and len(views) > 1:
             return 0, (
@@ -261,7 +279,7 @@ class ChartQuestion(Question):
                     + ", ".join(repr(m) for m in missing)
                     + ": did you pass the right DataFrame to alt.Chart(...)?"
                 )
-        rows_message = self._rows_problem(drawn) if drawn is not None else ""
+        rows_message = self._rows_problem(views, drawn) if rows else ""
         if rows_message:
             return 3, rows_message
         return 4, ""
@@ -282,7 +300,7 @@ class ChartQuestion(Question):
                 continue
             several = isinstance(value, list) and value and isinstance(value[0], list)
             for option in value if several else [value]:
-                if not probe._problem(spec, views, structure, option)[1]:
+                if not probe._problem(spec, views, structure, option, rows=False)[1]:
                     return message
         return ""
 
@@ -304,12 +322,16 @@ class ChartQuestion(Question):
                 )
         return ""
 
-    def _rows_problem(self, drawn: Sequence[DrawnMark]) -> str:
-        want = self.expected_rows()
-        if want is None:
+    def _rows_problem(
+        self, views: Sequence[Mapping[str, Any]], drawn: Sequence[DrawnMark] | None
+    ) -> str:
+        if self._data_source is None:
             return ""
         which = self.data_hint or "the table the task names"
-        return rows_problem(drawn, want, self.compare_keys(), which)
+        if drawn is None:
+            got = next((v["rows"] for v in views if v["rows"] is not None), None)
+            return spec_rows_problem(got, self._table_rows(), which)
+        return rows_problem(drawn, self.expected_rows(), self.compare_keys(), which)
 
     def _label_problem(self, spec: Mapping[str, Any], views: Sequence[Mapping[str, Any]]) -> str:
         if self.chart_title and not _has_text(spec.get("title")) and not any(

@@ -167,3 +167,30 @@ def judge_drawing(
     something can be seen, and every field the marks use is in the drawn rows. ``known``
     are the chart data's columns, to name a misspelt field in a filter."""
     return nothing_drawn(spec, marks, known) or nothing_visible(marks) or field_not_drawn(marks)
+
+
+def spec_rows_problem(
+    got: Sequence[Mapping[str, Any]] | None, want: Sequence[Mapping[str, Any]], which: str
+) -> str:
+    """The spec's own rows against the task's table, when the chart cannot be drawn in
+    this process (see ``CannotDrawHere``): compared on the columns both have. Blind to
+    transforms; the grader, which can draw, judges the drawing."""
+    if got is None:
+        return (
+            f"I cannot see the rows your chart is drawn from: build it from {which} "
+            "with alt.Chart(table)."
+        )
+    want_cols = {str(k) for r in want[:50] if isinstance(r, Mapping) for k in r}
+    got_cols = {str(k) for r in got[:50] if isinstance(r, Mapping) for k in r}
+    common = sorted(want_cols & got_cols)
+    if len(got) != len(want):
+        return (
+            f"your chart is drawn from {len(got)} rows, which is not the set of rows the "
+            f"task asks for: build it from {which}."
+        )
+    if not common or _counter(got, common) != _counter(want, common):
+        return (
+            f"your chart has as many rows as it should, but not the same ones (or not the "
+            f"same values): build it from {which}, without changing its values."
+        )
+    return ""
