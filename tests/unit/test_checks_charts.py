@@ -367,3 +367,24 @@ def test_a_check_in_a_kernel_with_capped_memory_reads_the_spec_instead_of_aborti
     assert done.stdout.split() == ["good", "correct", "bad", "correct"], done.stdout
     # The same bad chart, where the engine can start (the grader's own process): ✗.
     assert q.evaluate(json.loads((tmp_path / "bad.json").read_text())).status == INCORRECT
+
+
+def test_data_from_a_file_or_web_address_is_refused_without_fetching_it():
+    q = load_questions("defection.checks.lesson02", fresh=False).by_name("q5")
+    spec = solution_chart("02", q).to_dict()
+    spec.pop("datasets", None)
+    spec["data"] = {"url": "https://example.invalid/spending.csv"}
+    assert_fails_naming(q, spec, "web address")
+    spec["data"] = {"sequence": {"start": 0, "stop": 1e12, "as": "year"}}
+    assert_fails_naming(q, spec, "very long sequence")
+
+
+def test_value_labels_layered_on_the_bars_still_pass():
+    """Judging the drawing must not punish a second mark drawn from the same rows."""
+    q = load_questions("defection.checks.lesson02", fresh=False).by_name("q5")
+    chart = solution_chart("02", q)
+    labelled = alt.layer(chart, chart.mark_text(dy=-6).encode(text="value:Q")).properties(
+        title=chart.title
+    )
+    assert q.evaluate(labelled).passed, str(q.evaluate(labelled))
+    assert q.evaluate(labelled.to_dict()).passed
