@@ -205,10 +205,6 @@ class ChartQuestion(Question):
             drawn = None  # the spec's own rows are compared instead
         except DrawError as exc:
             return False, str(exc)
-        if drawn is not None:
-            drawing = judge_drawing(spec, drawn, set().union(*(v["fields"] for v in views)))
-            if drawing:
-                return False, drawing
         if self.alternatives and isinstance(expected, list) and len(expected) == len(
             self.alternatives
         ):
@@ -279,6 +275,10 @@ class ChartQuestion(Question):
                     + ", ".join(repr(m) for m in missing)
                     + ": did you pass the right DataFrame to alt.Chart(...)?"
                 )
+        if drawn is not None and rows:  # the structure is right: is it drawn, and seen?
+            drawing = judge_drawing(spec, drawn, all_fields)
+            if drawing:
+                return 3, drawing
         rows_message = self._rows_problem(views, drawn) if rows else ""
         if rows_message:
             return 3, rows_message
