@@ -15,10 +15,6 @@ from typing import Any
 from defection.checks.values import _describe
 
 _TYPE_CODES = {"Q": "quantitative", "N": "nominal", "O": "ordinal", "T": "temporal", "G": "geojson"}
-_DEFAULT_CHANNELS = (
-    "x", "y", "x2", "y2", "color", "fill", "stroke", "size", "shape", "opacity",
-    "theta", "radius", "row", "column", "facet", "text",
-)  # fmt: skip
 
 
 def _parse_encoding(value: Any) -> dict[str, Any]:
