@@ -1,301 +1,57 @@
-"""Chart questions: an altair chart checked by structure, data and labels, not pixels."""
+"""Chart questions: an altair chart judged by what Vega draws, its structure and labels.
+
+The spec says what the student asked for (mark, encodings, titles); the drawing says what
+they will see (the rows left after every transform, whether anything is visible). Both
+are needed: a right-looking spec with a filter that keeps no row draws an empty frame.
+Reading specs lives in :mod:`chart_spec`, drawing in :mod:`chart_drawn`, verdicts on the
+drawing in :mod:`chart_judge`; this module holds the question and what it asks for.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from defection.checks.kinds.chart_drawn import (
+    CannotDrawHere,
+    DrawError,
+    DrawnMark,
+    draw,
+    vega_field_name,
+)
+from defection.checks.kinds.chart_judge import judge_drawing, rows_problem, spec_rows_problem
+from defection.checks.kinds.chart_spec import (
+    _channel_title,
+    _chart_to_dict,
+    _encoded_fields,
+    _has_text,
+    _parse_encoding,
+    _single_views,
+    _tooltip_fields,
+    rows_of,
+)
 from defection.checks.question import Question
 from defection.checks.results import _NOT_GIVEN
-from defection.checks.values import _describe
 
-_TYPE_CODES = {"Q": "quantitative", "N": "nominal", "O": "ordinal", "T": "temporal", "G": "geojson"}
-_DEFAULT_CHANNELS = (
-    "x", "y", "x2", "y2", "color", "fill", "stroke", "size", "shape", "opacity",
-    "theta", "radius", "row", "column", "facet", "text",
-)  # fmt: skip
-
-
-def _parse_encoding(value: Any) -> dict[str, Any]:
-    """'date:T' / 'count():Q' / {'field':..., 'type':...} -> {'field', 'type', 'aggregate'}."""
-    if isinstance(value, str):
-        out: dict[str, Any] = {}
-        text = value
-        m = re.fullmatch(r"(.*):([QNOTG])", text)
-        if m:
-            text, out["type"] = m.group(1), _TYPE_CODES[m.group(2)]
-        m = re.fullmatch(r"(\w+)\((.*)\)", text)
-        if m:
-            out["aggregate"] = m.group(1)
-            text = m.group(2)
-        if text:
-            out["field"] = text
-        return out
-    if isinstance(value, Mapping):
-        out = {}
-        for key in ("field", "type", "aggregate", "timeUnit"):
-            if key in value and isinstance(value[key], (str, int, float)):
-                out[key] = value[key]
-        if "shorthand" in value and isinstance(value["shorthand"], str):
-            out = {**_parse_encoding(value["shorthand"]), **out}
-        return out
-    return {}
-
-
-def _mark_type(spec: Mapping[str, Any]) -> str | None:
-    mark = spec.get("mark")
-    if isinstance(mark, str):
-        return mark
-    if isinstance(mark, Mapping) and isinstance(mark.get("type"), str):
-        return mark["type"]
-    return None
-
-
-def _first_line(text: str, limit: int = 220) -> str:
-    lines = [ln.strip() for ln in str(text).splitlines() if ln.strip()]
-    line = lines[0] if lines else ""
-    return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
-def _schema_problem(spec: Mapping[str, Any]) -> str:
-    """What the Vega-Lite schema says is wrong with ``spec`` ("" when it is valid).
-
-    This is the validation altair runs when it displays a chart, applied to the spec as a
-    plain dict, so the grader (which receives dicts) and the notebook reach the same verdict.
-    """
-    import altair as alt
-
-    root = getattr(alt, "Root", None)
-    if root is None:  # pragma: no cover - every supported altair has Root
-        return ""
-    try:
-        root.validate(dict(spec))
-    except Exception as exc:  # jsonschema.ValidationError and friends
-        return _first_line(getattr(exc, "message", "") or str(exc))
-    return ""
-
-
-def _chart_to_dict(answer: Any) -> tuple[dict | None, str]:
-    """The chart as the Vega-Lite spec altair would display, or why it cannot be displayed."""
-    if isinstance(answer, Mapping):
-        spec = dict(answer)
-        problem = _schema_problem(spec)
-        if problem:
-            return None, _not_rendering(problem)
-        return spec, ""
-    mod = getattr(type(answer), "__module__", "") or ""
-    to_dict = getattr(answer, "to_dict", None)
-    if not mod.startswith("altair") or not callable(to_dict):
-        return None, f"expected an altair chart, got {_describe(answer)}."
-    try:
-        import altair as alt
-
-        with alt.data_transformers.enable(max_rows=None):
-            spec = to_dict(validate=True)
-    except Exception as exc:
-        if type(exc).__name__ in ("SchemaValidationError", "ValidationError"):
-            return None, _not_rendering(_first_line(str(exc)))
-        return None, (
-            f"altair could not turn your chart into a spec ({type(exc).__name__}): show the "
-            "chart in its own cell to see altair's message."
-        )
-    if not isinstance(spec, Mapping):
-        return None, f"expected an altair chart, got {_describe(answer)}."
-    return dict(spec), ""
-
-
-def _not_rendering(problem: str) -> str:
-    return (
-        f"altair cannot display this chart: {problem} Show the chart in its own cell to see "
-        "the full message, fix that part of the code, and check again."
-    )
-
-
-def _rows(spec: Mapping[str, Any], datasets: Mapping[str, Any]) -> list | None:
-    """The data rows a view is drawn from, when they are inline (values or datasets)."""
-    data = spec.get("data")
-    if isinstance(data, Mapping):
-        if isinstance(data.get("values"), list):
-            return data["values"]
-        if isinstance(data.get("name"), str) and isinstance(datasets.get(data["name"]), list):
-            return datasets[data["name"]]
-    return None
-
-
-def _data_fields(spec: Mapping[str, Any], datasets: Mapping[str, Any]) -> set[str]:
-    fields: set[str] = set()
-    rows = _rows(spec, datasets)
-    if isinstance(rows, list):
-        for row in rows[:50]:
-            if isinstance(row, Mapping):
-                fields.update(str(k) for k in row)
-    for t in spec.get("transform", []) or []:
-        if isinstance(t, Mapping):
-            val = t.get("as")
-            if isinstance(val, str):
-                fields.add(val)
-            elif isinstance(val, list):
-                fields.update(str(v) for v in val)
-            for sub in ("aggregate", "window", "joinaggregate"):
-                for item in t.get(sub, []) or []:
-                    if isinstance(item, Mapping) and isinstance(item.get("as"), str):
-                        fields.add(item["as"])
-    return fields
-
-
-def _single_views(spec: Mapping[str, Any], datasets: Mapping[str, Any], inherited=None):
-    """Flatten a spec to a list of views (mark, encodings, data fields and rows, raw
-    encodings, mark options); layers inherit their parent's encoding and data. Returns
-    (views, structure) where structure is 'single', 'layer' or 'concat'."""
-    inherited = inherited or {"encoding": {}, "fields": set(), "rows": None}
-    fields = _data_fields(spec, datasets) | inherited["fields"]
-    rows = _rows(spec, datasets)
-    if rows is None:
-        rows = inherited.get("rows")
-    enc = dict(inherited["encoding"])
-    if isinstance(spec.get("encoding"), Mapping):
-        enc.update(spec["encoding"])
-    down = {"encoding": enc, "fields": fields, "rows": rows}
-    if "facet" in spec and isinstance(spec.get("spec"), Mapping):
-        facet = spec["facet"]
-        if isinstance(facet, Mapping):
-            for key in ("row", "column"):
-                if key in facet:
-                    enc[key] = facet[key]
-            if "field" in facet:
-                enc["facet"] = facet
-        views, _ = _single_views(spec["spec"], datasets, down)
-        return views, "single" if len(views) == 1 else "layer"
-    if isinstance(spec.get("layer"), list):
-        views = []
-        for sub in spec["layer"]:
-            if isinstance(sub, Mapping):
-                views.extend(_single_views(sub, datasets, down)[0])
-        return views, "layer"
-    for key in ("hconcat", "vconcat", "concat"):
-        if isinstance(spec.get(key), list):
-            views = []
-            for sub in spec[key]:
-                if isinstance(sub, Mapping):
-                    views.extend(
-                        _single_views(sub, datasets, {**down, "encoding": {}})[0]
-                    )
-            return views, "concat"
-    if "repeat" in spec and isinstance(spec.get("spec"), Mapping):
-        return _single_views(spec["spec"], datasets, down)[0], "concat"
-    encodings = {}
-    for channel, value in enc.items():
-        if isinstance(value, list):  # e.g. tooltip lists
-            continue
-        encodings[channel] = _parse_encoding(value)
-    mark = spec.get("mark")
-    return [
-        {
-            "mark": _mark_type(spec),
-            "encoding": encodings,
-            "fields": fields,
-            "rows": rows,
-            "raw": enc,
-            "mark_options": dict(mark) if isinstance(mark, Mapping) else {},
-        }
-    ], "single"
-
-
-def _encoded_fields(raw: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(channel, field) for every field a view's encodings use, tooltips included."""
-    out = []
-    for channel, value in raw.items():
-        items = value if isinstance(value, list) else [value]
-        for item in items:
-            field = _parse_encoding(item).get("field") if isinstance(item, (str, Mapping)) else None
-            if isinstance(field, str) and field:
-                out.append((channel, field))
-    return out
-
-
-def _has_text(value: Any) -> bool:
-    if isinstance(value, str):
-        return bool(value.strip())
-    if isinstance(value, list):
-        return any(_has_text(v) for v in value)
-    if isinstance(value, Mapping):
-        return _has_text(value.get("text"))
-    return False
-
-
-def _channel_title(raw: Mapping[str, Any], channel: str) -> bool:
-    value = raw.get(channel)
-    if not isinstance(value, Mapping):
-        return False
-    if _has_text(value.get("title")):
-        return True
-    for guide in ("axis", "legend", "header"):
-        sub = value.get(guide)
-        if isinstance(sub, Mapping) and _has_text(sub.get("title")):
-            return True
-    return False
-
-
-def _tooltip_fields(view: Mapping[str, Any]) -> set[str] | None:
-    """Fields in a view's tooltip; None when it has no tooltip at all. A mark with
-    ``tooltip=True`` shows every field: returned as the view's data fields."""
-    raw = view["raw"].get("tooltip")
-    if raw is not None:
-        items = raw if isinstance(raw, list) else [raw]
-        found = set()
-        for item in items:
-            field = _parse_encoding(item).get("field") if isinstance(item, (str, Mapping)) else None
-            if isinstance(field, str) and field:
-                found.add(field)
-        return found or None
-    if view["mark_options"].get("tooltip") in (True, {"content": "data"}):
-        return set(view["fields"])
-    return None
-
-
-def _value_key(value: Any) -> Any:
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, (int, float)):
-        return float(f"{float(value):.9g}")
-    return str(value)
-
-
-def _row_counter(rows: list, columns: Sequence[str]):
-    from collections import Counter
-
-    return Counter(
-        tuple(_value_key(row.get(c)) if isinstance(row, Mapping) else None for c in columns)
-        for row in rows
-    )
-
-
-def rows_of(frame: Any) -> list:
-    """The rows altair would embed for ``frame`` (dates as ISO text), for comparing a
-    chart's data with the table a task names."""
-    import altair as alt
-
-    with alt.data_transformers.enable(max_rows=None):
-        spec = alt.Chart(frame).mark_point().to_dict(validate=False)
-    rows = _rows(spec, spec.get("datasets") or {})
-    return list(rows or [])
+__all__ = ["ChartQuestion", "rows_of"]
 
 
 class ChartQuestion(Question):
-    """An altair chart (or its ``to_dict()``), checked by structure, data and labels.
+    """An altair chart (or its ``to_dict()``), judged by what it draws and how it is built.
 
-    A chart passes only if altair could display it: the spec is validated against the
-    Vega-Lite schema (as altair does on display), and every field it encodes must be a
-    column of its data. Then what the task asks for is checked:
+    A chart passes only if altair could display it (the spec fits the Vega-Lite schema,
+    and every field it encodes is a column of its data) and Vega can draw it: the chart
+    is drawn offline (:mod:`chart_drawn`), and it must draw something, something visible,
+    with every field its marks use present in the drawn rows. Then what the task asks:
 
     * the structure — ``mark="line"`` (or a set of acceptable marks),
       ``encodings={"x": "date:T", "y": "value:Q"}``, ``fields=[...]`` that must be in the
       chart's data — or ``expected=lambda: build_chart()``, from which mark and the
       ``channels`` encodings are read; ``layers=[{"mark": ..., "encodings": ...}, ...]``
       for a layered answer;
-    * the rows — ``data=lambda: table`` (the table the task names): the chart's data must
-      hold the same rows (compared on the columns both have, in any order);
+    * the rows — ``data=lambda: table`` (the table the task names): the rows the chart
+      draws, after every filter, sample or aggregate, must be those the asked-for chart
+      of that table draws (compared on the encoded fields, in any order);
       ``data_hint`` says in words which rows, for the message;
     * the labels — ``titles=("x", "y")`` channels that need a title, ``chart_title=True``
       for a chart title, ``tooltip=True`` (or a list of fields the tooltip must show).
@@ -331,6 +87,7 @@ class ChartQuestion(Question):
         self.channels = tuple(channels)
         self._data_source = data
         self._data_cache: Any = _NOT_GIVEN
+        self._table_cache: Any = _NOT_GIVEN
         self.data_hint = data_hint
         self.titles = tuple(titles)
         self.chart_title = bool(chart_title)
@@ -380,14 +137,53 @@ class ChartQuestion(Question):
             ]
         return self._expected_cache
 
+    def _asked(self) -> tuple[str, dict[str, dict[str, Any]]]:
+        """The mark and encodings the task asks for (a layered task: its first layer)."""
+        if self.layers:
+            first = self.layers[0]
+            mark = first.get("mark")
+            marks = [mark] if isinstance(mark, str) else sorted(mark or [])
+            encodings = {k: _parse_encoding(v) for k, v in (first.get("encodings") or {}).items()}
+        else:
+            marks, encodings = sorted(self.mark or []), self.encodings
+        return (marks[0] if marks else "point"), encodings
+
+    def compare_keys(self) -> list[str]:
+        """The drawn fields the task's encodings name (``mean(success)`` draws
+        ``mean_success``): the drawn rows are compared on these."""
+        names = (vega_field_name(e) for e in self._asked()[1].values())
+        return list(dict.fromkeys(n for n in names if n))
+
+    def _drawn_keys(self) -> list[str]:
+        keys = self.compare_keys()
+        for alt_q in self.alternatives:
+            keys.extend(alt_q.compare_keys())
+        return list(dict.fromkeys(keys))
+
+    def _table_rows(self) -> list:
+        """The task's table as altair embeds it (dates as ISO text)."""
+        if self._table_cache is _NOT_GIVEN:
+            src = self._data_source
+            self._table_cache = rows_of(src() if callable(src) else src)
+        return self._table_cache
+
     def expected_rows(self) -> list | None:
-        """The rows the task's table holds, as altair embeds them (None: not checked)."""
+        """The rows Vega draws for the task's table with the asked-for mark and encodings,
+        on :meth:`compare_keys` (None: rows not checked). Drawn, not read from the table,
+        so that rows Vega leaves out (no valid value) are left out on both sides."""
         if self._data_source is None:
             return None
         if self._data_cache is _NOT_GIVEN:
-            src = self._data_source
-            frame = src() if callable(src) else src
-            self._data_cache = rows_of(frame)
+            mark, encodings = self._asked()
+            spec = {
+                "data": {"values": self._table_rows()},
+                "mark": {"type": mark},
+                "encoding": {c: dict(e) for c, e in encodings.items()},
+            }
+            keys = self.compare_keys()
+            self._data_cache = [
+                {k: row.get(k) for k in keys} for m in draw(spec, keys) for row in m.rows
+            ]
         return self._data_cache
 
     # ---- comparing -----------------------------------------------------------------
@@ -402,12 +198,19 @@ class ChartQuestion(Question):
         missing = self._missing_fields(views)
         if missing:
             return False, missing
+        drawn: Sequence[DrawnMark] | None
+        try:
+            drawn = draw(spec, self._drawn_keys())
+        except CannotDrawHere:
+            drawn = None  # the spec's own rows are compared instead
+        except DrawError as exc:
+            return False, str(exc)
         if self.alternatives and isinstance(expected, list) and len(expected) == len(
             self.alternatives
         ):
             best = (-1, "")
             for alt_q, alt_views in zip(self.alternatives, expected):
-                stage, message = alt_q._problem(spec, views, structure, alt_views)
+                stage, message = alt_q._problem(spec, views, structure, alt_views, drawn)
                 if not message:
                     best = (99, "")
                     break
@@ -416,7 +219,7 @@ class ChartQuestion(Question):
             if best[1]:
                 return False, best[1]
         else:
-            _, message = self._problem(spec, views, structure, expected)
+            _, message = self._problem(spec, views, structure, expected, drawn)
             if message:
                 return False, message
         labels = self._label_problem(spec, views)
@@ -424,8 +227,13 @@ class ChartQuestion(Question):
             return False, labels
         return True, ""
 
-    def _problem(self, spec, views, structure, expected) -> tuple[int, str]:
-        """(how far the answer got, what is wrong) against one expected structure."""
+    def _problem(
+        self, spec, views, structure, expected, drawn: Sequence[DrawnMark] | None = None,
+        rows: bool = True,
+    ) -> tuple[int, str]:
+        """(how far the answer got, what is wrong) against one expected structure; the
+        rows are compared unless ``rows`` is false (predicted mistakes are structures):
+        the drawn ones, or the spec's own when ``drawn`` is None (cannot draw here)."""
         want_views = expected if isinstance(expected, list) else [expected]
         if len(want_views) == 1 and structure == "concat" and len(views) > 1:
             return 0, (
@@ -467,7 +275,11 @@ class ChartQuestion(Question):
                     + ", ".join(repr(m) for m in missing)
                     + ": did you pass the right DataFrame to alt.Chart(...)?"
                 )
-        rows_message = self._rows_problem(views)
+        if drawn is not None and rows:  # the structure is right: is it drawn, and seen?
+            drawing = judge_drawing(spec, drawn, all_fields)
+            if drawing:
+                return 3, drawing
+        rows_message = self._rows_problem(views, drawn) if rows else ""
         if rows_message:
             return 3, rows_message
         return 4, ""
@@ -488,7 +300,7 @@ class ChartQuestion(Question):
                 continue
             several = isinstance(value, list) and value and isinstance(value[0], list)
             for option in value if several else [value]:
-                if not probe._problem(spec, views, structure, option)[1]:
+                if not probe._problem(spec, views, structure, option, rows=False)[1]:
                     return message
         return ""
 
@@ -510,31 +322,16 @@ class ChartQuestion(Question):
                 )
         return ""
 
-    def _rows_problem(self, views: Sequence[Mapping[str, Any]]) -> str:
-        want = self.expected_rows()
-        if want is None:
+    def _rows_problem(
+        self, views: Sequence[Mapping[str, Any]], drawn: Sequence[DrawnMark] | None
+    ) -> str:
+        if self._data_source is None:
             return ""
-        got = next((v["rows"] for v in views if v["rows"] is not None), None)
         which = self.data_hint or "the table the task names"
-        if got is None:
-            return (
-                f"I cannot see the rows your chart is drawn from: build it from {which} "
-                "with alt.Chart(table)."
-            )
-        want_cols = {str(k) for r in want[:50] if isinstance(r, Mapping) for k in r}
-        got_cols = {str(k) for r in got[:50] if isinstance(r, Mapping) for k in r}
-        common = sorted(want_cols & got_cols)
-        if len(got) != len(want):
-            return (
-                f"your chart is drawn from {len(got)} rows, which is not the set of rows the "
-                f"task asks for: build it from {which}."
-            )
-        if not common or _row_counter(got, common) != _row_counter(want, common):
-            return (
-                f"your chart has as many rows as it should, but not the same ones (or not the "
-                f"same values): build it from {which}, without changing its values."
-            )
-        return ""
+        if drawn is None:
+            got = next((v["rows"] for v in views if v["rows"] is not None), None)
+            return spec_rows_problem(got, self._table_rows(), which)
+        return rows_problem(drawn, self.expected_rows(), self.compare_keys(), which)
 
     def _label_problem(self, spec: Mapping[str, Any], views: Sequence[Mapping[str, Any]]) -> str:
         if self.chart_title and not _has_text(spec.get("title")) and not any(
