@@ -524,15 +524,17 @@ def summary(results: Sequence[HandoutResult], out_dir: Path) -> str:
 def missing_renderer() -> str | None:
     """Why static charts cannot be drawn here (vl-convert absent), or None if they can.
 
-    vl-convert (84 MB) is not in a student's install; instructors add it once.
+    vl-convert is part of the course's install (the chart checks draw with it too), so this
+    only fires in an environment built some other way, or where its install failed.
     """
     try:
         import vl_convert  # noqa: F401
     except ImportError:
         return (
-            "printable handouts draw charts with vl-convert, which a student's install leaves "
-            "out. Add it once with: .venv/bin/python -m pip install -r tests/requirements.txt "
-            "(or just: .venv/bin/python -m pip install vl-convert-python==1.9.0.post1)"
+            "printable handouts draw charts with vl-convert, which this Python environment "
+            "lacks. Install the course's requirements again: .venv/bin/python -m pip install "
+            "-r requirements.txt (or just: .venv/bin/python -m pip install "
+            "vl-convert-python==1.9.0.post1)"
         )
     return None
 
