@@ -511,6 +511,57 @@ q9 = ChoiceQuestion(
     ),
 )
 
+#: q10: the coup path on the 2025 preset (purge options the task names).
+COUP_PRESET = "2025: ceasefires and the election"
+COUP_PURGES = (0.4, 1.0)
+
+
+def _coup_run(purge: float):
+    return _run(COUP_PRESET, purge=float(purge))
+
+
+q10 = ChoiceQuestion(
+    "q10",
+    variable="answer_q10",
+    prompt="From the 2025 preset, a purge of 0.4 ends in a palace coup and a purge of 1.0 "
+    "does not. Which explanation fits the model?",
+    options={
+        "a": "The larger purge makes more losers, so the coup bloc should be larger; the "
+        "model must be wrong.",
+        "b": "A partial purge leaves commanders outside the ruling faction in post who fear "
+        "they are next, enough to remove the ruler, with almost no rank-and-file defection; "
+        "a sweeping purge removes them all, and the purged have no troops left to act with.",
+        "c": "The coup happens because the rank and file leave en masse after a purge and the "
+        "commanders follow them.",
+        "d": "A purge shrinks the pool of rents, and the coup comes from the economic "
+        "collapse that follows.",
+    },
+    expected="b",
+    feedback={
+        "a": "Run both and read coup_bloc: the purged count as losers (senior_softliners "
+        "grows) but not in the coup bloc, because they have lost their commands.",
+        "c": "Read rank_and_file_out for the purge of 0.4: almost nobody in the ranks has "
+        "left. In the model a coup needs no defection from below.",
+        "d": "The purge leaves the pool as it was (the faction takes over the purged rents), "
+        "and officers cut out by a shrinking pool alone are not counted in the coup bloc.",
+    },
+    hints=[
+        "Run scenario(**{**PRESETS['2025: ceasefires and the election'], 'purge': 0.4}) and "
+        "then with 1.0; compare value('coup_bloc'), value('senior_softliners') and "
+        "value('rank_and_file_out').",
+        "Who counts in the coup bloc? Read section 2 of lesson 5: the purged are losers of the "
+        "share-out, but they have no troops.",
+    ],
+    solution=(
+        'base = PRESETS["2025: ceasefires and the election"]\n'
+        "for purge in (0.4, 1.0):\n"
+        '    r = scenario(**{**base, "purge": purge})\n'
+        '    print(purge, r.top_outcome, round(r.value("coup_bloc"), 2),\n'
+        '          round(r.value("senior_softliners"), 2), round(r.value("rank_and_file_out"), 2))\n'
+        'answer_q10 = "b"'
+    ),
+)
+
 W1_MODEL = """\
 **To:** National Unity Government, Ministry of Defence. **Subject:** Can defections end \
 military rule, and what would it take?
@@ -625,4 +676,4 @@ w2 = WrittenQuestion(
     min_words=60,
 )
 
-QUESTIONS = register(q1, q2, q3, q4, q5, q6, q7, q8, q9, w1, w2, lesson=LESSON)
+QUESTIONS = register(q1, q2, q3, q4, q5, q6, q7, q8, q9, q10, w1, w2, lesson=LESSON)

@@ -110,6 +110,17 @@ def test_q8_premises_hold():
     assert QS.by_name("q8").expected_value() == "b"
 
 
+def test_q10_premises_hold():
+    """q10's answer b is what the model does: a coup at a partial purge with almost no one
+    leaving below, none at a sweeping one, and the purged among the losers, not the bloc."""
+    part, full = (L._coup_run(x) for x in L.COUP_PURGES)
+    assert part.top_outcome == "palace coup" and part.value("rank_and_file_out") < 0.1
+    assert not full.outcomes and full.value("coup_bloc") == 0.0
+    assert full.value("senior_softliners") > part.value("senior_softliners")
+    base = L._run(L.COUP_PRESET)
+    assert part.absorbed == base.absorbed  # nothing else in the chain moved
+
+
 def test_q3_last_hint_names_every_column():
     """The last hint is a near-solution: following it must not leave a column out (it once
     skipped 'elite_split', so a student who filled its blanks got 'missing column')."""
@@ -209,6 +220,7 @@ def _wrong_answers(solved):
         "q7": [0.85, float(min(L.SENSITIVITY_OPTIONS)), L._option_below()],
         "q8": ["a", "c", "d"],
         "q9": ["a", "b", "d", "e"],
+        "q10": ["a", "c", "d"],
     }
 
 
