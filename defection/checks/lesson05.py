@@ -156,7 +156,7 @@ q1 = NumberQuestion(
     expected=_senior_defection,
     decimals=3,
     hints=[
-        "Run the chain with the preset's five settings: scenario(**PRESETS['Strong external "
+        "Run the chain with the preset's settings: scenario(**PRESETS['Strong external "
         "support']). The ** unpacks the dictionary into keyword arguments.",
         "The result has a .value(...) method that returns one indicator by its name; the "
         "five names are in result.indicators['indicator'].",

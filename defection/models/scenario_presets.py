@@ -1,4 +1,4 @@
-"""The scenario explorer's named presets: settings for five situations, and one note each.
+"""The scenario explorer's named presets: settings for six situations, and one note each.
 
 Kept apart from the chain (``defection.models.scenario``) because they are data, not
 logic: lesson 5 justifies every value from the sources in a table, and an instructor who

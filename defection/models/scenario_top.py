@@ -51,11 +51,13 @@ __all__ = [
     "coup_bloc", "extrication_pressure", "refusal_pressure", "top_outcomes",
 ]
 
-#: Share of the senior tier (aggrieved commanders still in post) that can remove the ruler.
+#: Share of the senior tier (aggrieved commanders still in post) that can remove the
+#: ruler (invented convention).
 COUP_THRESHOLD = 0.10
-#: Pressure ``(1 - survival) * incentives`` at which the top negotiates its exit.
+#: Pressure ``(1 - survival) * incentives`` at which the top negotiates its exit (invented).
 EXTRICATION_THRESHOLD = 0.50
-#: Pressure ``rank_and_file_out * (1 - survival)`` at which commanders refuse orders.
+#: Pressure ``rank_and_file_out * (1 - survival)`` at which commanders refuse orders
+#: (invented).
 REFUSAL_THRESHOLD = 0.60
 
 #: The four ways the top can break with the ruler, in the order the verdict names them.
