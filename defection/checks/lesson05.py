@@ -557,7 +557,8 @@ q10 = ChoiceQuestion(
         "for purge in (0.4, 1.0):\n"
         '    r = scenario(**{**base, "purge": purge})\n'
         '    print(purge, r.top_outcome, round(r.value("coup_bloc"), 2),\n'
-        '          round(r.value("senior_softliners"), 2), round(r.value("rank_and_file_out"), 2))\n'
+        '          round(r.value("senior_softliners"), 2),\n'
+        '          round(r.value("rank_and_file_out"), 2))\n'
         'answer_q10 = "b"'
     ),
 )
