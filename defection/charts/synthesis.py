@@ -1,4 +1,4 @@
-"""Chart for lesson 5: the scenario explorer's five indicators against their thresholds."""
+"""Chart for lesson 5: the scenario explorer's indicators against their thresholds."""
 
 from __future__ import annotations
 

@@ -122,12 +122,18 @@ def _record_share_usip() -> float:
     return defectors / _value("force_strength", "estimate_id", "fs07", "low")
 
 
-def _turns_on(value: float, flag: str = "split_at_top") -> bool:
+#: q7 asks when the excluded faction breaks away together (one of the top's four paths).
+FACTION_EXIT = "faction exit"
+
+
+def _turns_on(value: float, flag: str = FACTION_EXIT) -> bool:
     result = _run(SENSITIVITY_PRESET, **{SENSITIVITY_SETTING: float(value)})
+    if flag == FACTION_EXIT:
+        return FACTION_EXIT in result.outcomes
     return bool(getattr(result, flag))
 
 
-def _smallest_setting(flag: str = "split_at_top") -> float:
+def _smallest_setting(flag: str = FACTION_EXIT) -> float:
     return common.smallest_option(
         SENSITIVITY_OPTIONS,
         lambda value: _turns_on(value, flag),
@@ -150,7 +156,7 @@ q1 = NumberQuestion(
     expected=_senior_defection,
     decimals=3,
     hints=[
-        "Run the chain with the preset's five settings: scenario(**PRESETS['Strong external "
+        "Run the chain with the preset's settings: scenario(**PRESETS['Strong external "
         "support']). The ** unpacks the dictionary into keyword arguments.",
         "The result has a .value(...) method that returns one indicator by its name; the "
         "five names are in result.indicators['indicator'].",
@@ -292,8 +298,10 @@ q4 = SetQuestion(
         (
             _either_condition_presets,
             "You kept presets where many senior officers would leave one by one or many are "
-            "cut out of the spoils; a split at the top needs the excluded faction to break "
-            "away together (the 'elite_split' indicator, which result.split_at_top follows).",
+            "cut out of the spoils; a split at the top needs the top to break with the ruler: "
+            "a palace coup, a negotiated exit, orders refused, or the excluded faction "
+            "breaking away together (result.outcomes lists them; result.split_at_top is True "
+            "when there is at least one).",
         ),
     ],
 )
@@ -375,22 +383,22 @@ q6 = NumberQuestion(
 q7 = NumberQuestion(
     "q7",
     variable="smallest_incentives",
-    prompt="Smallest incentives among the options that turns the split at the top on, "
-    "other settings at 'Economic collapse'",
+    prompt="Smallest incentives among the options at which the excluded faction breaks away "
+    "together ('faction exit' in result.outcomes), other settings at 'Economic collapse'",
     expected=_smallest_setting,
     options=SENSITIVITY_OPTIONS,
     recheck=(
         "run the scenario for each value in the list (other settings at 'Economic collapse') "
-        "and look at result.split_at_top; the question asks for the smallest value that turns"
-        " it on."
+        "and look for 'faction exit' in result.outcomes; the question asks for the smallest "
+        "value at which it appears."
     ),
     hints=[
         "Copy the preset's settings and change only 'incentives': "
         "scenario(**{**PRESETS['Economic collapse'], 'incentives': 0.6}).",
-        "Loop over the options in increasing order; for each, run the scenario and look at "
-        "result.split_at_top (True or False). Keep the options where it is True.",
-        "Fill in the blanks: turns_on = [x for x in options if "
-        "scenario(**{**PRESETS['Economic collapse'], 'incentives': ...}).split_at_top]; then "
+        "Loop over the options in increasing order; for each, run the scenario and test "
+        "'faction exit' in result.outcomes (True or False). Keep the options where it is True.",
+        "Fill in the blanks: turns_on = [x for x in options if 'faction exit' in "
+        "scenario(**{**PRESETS['Economic collapse'], 'incentives': ...}).outcomes]; then "
         "smallest_incentives = ...(turns_on).",
     ],
     solution=(
@@ -398,7 +406,7 @@ q7 = NumberQuestion(
         "turns_on = []\n"
         "for x in options:\n"
         '    settings = {**PRESETS["Economic collapse"], "incentives": x}\n'
-        "    if scenario(**settings).split_at_top:\n"
+        '    if "faction exit" in scenario(**settings).outcomes:\n'
         "        turns_on.append(x)\n"
         "smallest_incentives = min(turns_on)"
     ),
@@ -409,12 +417,14 @@ q7 = NumberQuestion(
         ),
         (
             _option_below,
-            "At that value the split is still off: check result.split_at_top for it.",
+            "At that value the excluded faction does not yet break away: 'faction exit' is "
+            "not in result.outcomes there.",
         ),
         (
-            lambda: _smallest_setting("mass_defection"),
-            "That is where MASS defection (rank and file) turns on; the question asks about "
-            "the split at the top (result.split_at_top).",
+            lambda: _smallest_setting("split_at_top"),
+            "That is where the top first breaks with the ruler in any way (here the rank and "
+            "file leave en masse and the commanders refuse orders); the question asks when the "
+            "excluded faction breaks away together ('faction exit' in result.outcomes).",
         ),
     ],
 )
@@ -453,8 +463,9 @@ q8 = ChoiceQuestion(
     solution=(
         "# one option below your q7 answer, with a lower bar for acting together\n"
         'trial = {**PRESETS["Economic collapse"], "incentives": 0.6}\n'
-        "print(scenario(**trial).split_at_top)                      # False\n"
-        "print(scenario(**trial, bloc_threshold=0.2).split_at_top)  # True: the convention decides\n"
+        'print("faction exit" in scenario(**trial).outcomes)                      # False\n'
+        'print("faction exit" in scenario(**trial, bloc_threshold=0.2).outcomes)  # True\n'
+        "# the convention decides\n"
         'answer_q8 = "b"'
     ),
 )
@@ -487,8 +498,9 @@ q9 = ChoiceQuestion(
         "nothing about whether its commanders would turn.",
     },
     hints=[
-        "The verdict 'split at the top' rests on two senior indicators only. Which rows are "
-        "about SENIOR officers choosing a side?",
+        "The verdict 'split at the top' rests on what SENIOR officers do (a coup, a "
+        "negotiated exit, refused orders, a faction leaving). Which rows are about senior "
+        "officers choosing a side?",
         "Of the rows about senior officers, which one describes a choice to change sides "
         "rather than a defeat? Read ev071 too.",
     ],
@@ -496,6 +508,58 @@ q9 = ChoiceQuestion(
         'rows = events[events["event_id"].isin(["ev026", "ev045", "ev071"])]\n'
         'print(rows[["event_id", "title", "description"]].to_string())\n'
         'answer_q9 = "c"'
+    ),
+)
+
+#: q10: the coup path on the 2025 preset (purge options the task names).
+COUP_PRESET = "2025: ceasefires and the election"
+COUP_PURGES = (0.4, 1.0)
+
+
+def _coup_run(purge: float):
+    return _run(COUP_PRESET, purge=float(purge))
+
+
+q10 = ChoiceQuestion(
+    "q10",
+    variable="answer_q10",
+    prompt="From the 2025 preset, a purge of 0.4 ends in a palace coup and a purge of 1.0 "
+    "does not. Which explanation fits the model?",
+    options={
+        "a": "The larger purge makes more losers, so the coup bloc should be larger; the "
+        "model must be wrong.",
+        "b": "A partial purge leaves commanders outside the ruling faction in post who fear "
+        "they are next, enough to remove the ruler, with almost no rank-and-file defection; "
+        "a sweeping purge removes them all, and the purged have no troops left to act with.",
+        "c": "The coup happens because the rank and file leave en masse after a purge and the "
+        "commanders follow them.",
+        "d": "A purge shrinks the pool of rents, and the coup comes from the economic "
+        "collapse that follows.",
+    },
+    expected="b",
+    feedback={
+        "a": "Run both and read coup_bloc: the purged count as losers (senior_softliners "
+        "grows) but not in the coup bloc, because they have lost their commands.",
+        "c": "Read rank_and_file_out for the purge of 0.4: almost nobody in the ranks has "
+        "left. In the model a coup needs no defection from below.",
+        "d": "The purge leaves the pool as it was (the faction takes over the purged rents), "
+        "and officers cut out by a shrinking pool alone are not counted in the coup bloc.",
+    },
+    hints=[
+        "Run scenario(**{**PRESETS['2025: ceasefires and the election'], 'purge': 0.4}) and "
+        "then with 1.0; compare value('coup_bloc'), value('senior_softliners') and "
+        "value('rank_and_file_out').",
+        "Who counts in the coup bloc? Read section 2 of lesson 5: the purged are losers of the "
+        "share-out, but they have no troops.",
+    ],
+    solution=(
+        'base = PRESETS["2025: ceasefires and the election"]\n'
+        "for purge in (0.4, 1.0):\n"
+        '    r = scenario(**{**base, "purge": purge})\n'
+        '    print(purge, r.top_outcome, round(r.value("coup_bloc"), 2),\n'
+        '          round(r.value("senior_softliners"), 2),\n'
+        '          round(r.value("rank_and_file_out"), 2))\n'
+        'answer_q10 = "b"'
     ),
 )
 
@@ -613,4 +677,4 @@ w2 = WrittenQuestion(
     min_words=60,
 )
 
-QUESTIONS = register(q1, q2, q3, q4, q5, q6, q7, q8, q9, w1, w2, lesson=LESSON)
+QUESTIONS = register(q1, q2, q3, q4, q5, q6, q7, q8, q9, q10, w1, w2, lesson=LESSON)

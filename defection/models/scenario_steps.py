@@ -8,6 +8,7 @@ is invented for teaching, not estimated.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
@@ -16,8 +17,8 @@ from defection.models import cascade as _cascade
 from defection.models import spoils as _spoils
 
 __all__ = [
-    "BLOC_THRESHOLD", "CASCADE_OFFICER_WEIGHT", "absorption_step", "elite_split_step",
-    "expected_survival", "spoils_step",
+    "BLOC_THRESHOLD", "CASCADE_OFFICER_WEIGHT", "SpoilsLink", "absorption_step",
+    "elite_split_step", "expected_survival", "spoils_step",
 ]
 
 #: A faction of the excluded elite acts as one when this share of it would leave anyway.
@@ -26,7 +27,11 @@ BLOC_THRESHOLD = 0.25
 CASCADE_OFFICER_WEIGHT = 3.0
 
 # Step constants (invented, documented in the module docstring).
-SURVIVAL_BASE, SURVIVAL_LOSSES, SURVIVAL_PRESSURE = 0.85, 0.5, 0.2
+SURVIVAL_BASE, SURVIVAL_LOSSES, SURVIVAL_PRESSURE = 0.75, 0.5, 0.2
+#: Weight of foreign patrons in survival; at the default 0.5 they add 0.1 (invented).
+SURVIVAL_PATRONS = 0.2
+#: Share of war rents the regime steers straight to senior commanders (invented).
+SPOILS_STEER = 0.5
 MORAL_COST = 0.5
 SPOILS_PERIODS = 12
 # lesson-2 defaults of ``simulate_spoils`` kept fixed here
@@ -39,47 +44,84 @@ FUNDING_BASE, FUNDING_RANGE = 1000.0, 11000.0
 VETTING_SPEED = 0.5
 
 
-def expected_survival(battlefield_losses: float, economic_pressure: float) -> float:
+def expected_survival(
+    battlefield_losses: float, economic_pressure: float, patrons: float = 0.5
+) -> float:
     """Step 1: the regime's expected survival that every soldier shares (0.05-0.95).
+
+    Foreign patrons (arms, aircraft, jet fuel, diplomatic cover) raise it; at the
+    default 0.5 the formula gives what the chain gave before patrons were added.
 
     >>> expected_survival(0.1, 0.5)
     0.7
     """
     s = (
         SURVIVAL_BASE
+        + SURVIVAL_PATRONS * patrons
         - SURVIVAL_LOSSES * battlefield_losses
         - SURVIVAL_PRESSURE * economic_pressure
     )
     return round(float(np.clip(s, 0.05, 0.95)), 10)
 
 
-@lru_cache(maxsize=256)
-def spoils_step(economic_pressure: float, seed: int = 2021) -> tuple[float, float, float, float]:
-    """Step 2: senior softliner share, senior rent left, all officers' rent left, and the
-    rent left to the senior officers who are cut out (the excluded elite), last period.
+class SpoilsLink(NamedTuple):
+    """What step 2 passes on; every share is of the senior tier unless it says otherwise."""
 
-    The same numbers as ``simulate_spoils(boycott=p, sanctions=p, periods=12)`` at its
-    default reserves, repression spending and protection, computed for the last period
-    only (a unit test checks they agree). Cached: it depends on one setting.
+    softliners: float  #: senior officers cut out (purged or paid below their reservation)
+    senior_rent: float  #: senior tier's rent as a share of its old entitlement (max 1)
+    officer_rent: float  #: all officers' rent as a share of their old entitlement (max 1)
+    excluded_rent: float  #: rent left to the senior officers cut out (1 if none)
+    purged: float  #: senior officers purged (they lose their commands)
+    aggrieved_in_post: float  #: cut out by the broken rules, not purged: grievance + command
+    outsiders_in_post_paid: float  #: outside the faction, in post, not cut out
+
+
+@lru_cache(maxsize=1024)
+def spoils_step(
+    economic_pressure: float, seed: int = 2021, purge: float = 0.0, capture: float = 0.0,
+    war_rents: float = 0.0,
+) -> SpoilsLink:
+    """Step 2: the spoils model's last period, reduced to what the later steps need.
+
+    The same rents as ``simulate_spoils(boycott=p, sanctions=p, periods=12, purge=...,
+    capture=..., war_rents=..., steer=SPOILS_STEER)`` at its default reserves,
+    repression spending and protection, computed for the last period only (a unit test
+    checks they agree). Cached: it depends on five numbers.
     """
     path = _spoils.pool_path(
-        economic_pressure, economic_pressure, SPOILS_RESERVES, SPOILS_REPRESSION, SPOILS_PERIODS
+        economic_pressure, economic_pressure, SPOILS_RESERVES, SPOILS_REPRESSION,
+        SPOILS_PERIODS, war_rents=war_rents,
     )
     officers = _spoils._population(SPOILS_OFFICERS, seed)
-    pool = np.array([float(path["pool"].iloc[-1])])
-    rents = _spoils.allocate(pool, officers, SPOILS_PROTECTION)[0]
+    rents = _spoils.rents_under_rules(
+        path.iloc[[-1]], officers, SPOILS_PROTECTION, capture, purge, SPOILS_STEER
+    )[0]
     ent = officers["entitlement"].to_numpy()
-    cut = rents < officers["reservation"].to_numpy() * ent - 1e-12
+    floor = officers["reservation"].to_numpy() * ent - 1e-12
+    cut = rents < floor
+    if purge or capture:  # who would be cut out anyway, by the pool alone
+        old = _spoils.rents_under_rules(
+            path.iloc[[-1]], officers, SPOILS_PROTECTION, 0.0, 0.0, SPOILS_STEER
+        )[0]
+        by_rules = cut & ~(old < floor)
+    else:
+        by_rules = np.zeros_like(cut)
     senior = (officers["tier"] == _spoils.TIERS[0]).to_numpy()
+    removed = _spoils.purged(officers, purge)
+    outsider = ~officers["in_faction"].to_numpy()
     excluded = senior & cut
     excluded_rent = (
         min(1.0, float(rents[excluded].sum() / ent[excluded].sum())) if excluded.any() else 1.0
     )
-    return (
+    n_senior = senior.sum()
+    return SpoilsLink(
         float(cut[senior].mean()),
         min(1.0, float(rents[senior].sum() / ent[senior].sum())),
         min(1.0, float(rents.sum() / ent.sum())),
         excluded_rent,
+        float((senior & removed).sum() / n_senior),
+        float((senior & by_rules & ~removed).sum() / n_senior),
+        float((senior & outsider & ~removed & ~cut).sum() / n_senior),
     )
 
 

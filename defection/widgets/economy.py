@@ -84,8 +84,14 @@ def spoils_caption(**values) -> str:
     start = run.totals["reserves_left"].iloc[0]
     left = f"{totals['reserves_left'] / start:.0%} of reserves left" if start > 0 else "no reserves"
     rules = ""
+    if values.get("war_rents", 0):
+        steered = run.totals["steered"].iloc[-1]
+        rules += (
+            f" War rents add {totals['war_rents']:.0f} a period, {steered:.0f} of it handed "
+            "straight to senior commanders."
+        )
     if values.get("capture", 0) or values.get("purge", 0):
-        rules = (
+        rules += (
             f" The sharing rules are broken: the ruling faction gets {rent['ruling faction']:.0f}% "
             f"of its old share of rents, and {share['outside the faction']:.0%} of the officers "
             "outside it are cut out."
@@ -100,8 +106,9 @@ def spoils_caption(**values) -> str:
 
 
 def spoils_panel() -> Panel:
-    """Sliders for the shrinking pool (boycott, sanctions, reserves, repression, shielding)
-    and for the broken rules (capture, purge), plus the number of periods."""
+    """Sliders for the shrinking pool (boycott, sanctions, reserves, repression, shielding),
+    for the broken rules (capture, purge), for war rents and how far they are steered to
+    the senior commanders, plus the number of periods."""
     controls = {
         "boycott": slider(0.4, 0.0, 1.0, 0.05, "Boycott strength", width=_WIDTH),
         "sanctions": slider(0.3, 0.0, 1.0, 0.05, "Sanctions and exits", width=_WIDTH),
@@ -114,6 +121,10 @@ def spoils_panel() -> Panel:
                           width=_WIDTH),
         "purge": slider(0.0, 0.0, 1.0, 0.05, "Rule break: purge of officers outside it",
                         width=_WIDTH),
+        "war_rents": slider(0.0, 0.0, 1.0, 0.1, "War rents (fees, levies, licences, jade)",
+                            width=_WIDTH),
+        "steer": slider(0.0, 0.0, 1.0, 0.1, "Share of war rents steered to commanders",
+                        width=_WIDTH),
         "periods": slider(12, 4, 24, 1, "Periods (quarters)", integer=True, width=_WIDTH),
     }
     return Panel(
@@ -121,5 +132,5 @@ def spoils_panel() -> Panel:
         spoils_render,
         spoils_caption,
         is_model=True,
-        title="Spoils model: a shrinking pool and broken sharing rules",
+        title="Spoils model: a pool that shrinks or grows, and broken sharing rules",
     )

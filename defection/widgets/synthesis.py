@@ -1,4 +1,4 @@
-"""Lesson 5 panel: the scenario explorer (five sliders, named presets, one chart)."""
+"""Lesson 5 panel: the scenario explorer (nine sliders, named presets, one chart)."""
 
 from __future__ import annotations
 
@@ -25,12 +25,16 @@ LABELS = {
     "battlefield_losses": "Battlefield losses of the army",
     "repression": "Repression of would-be defectors",
     "absorption": "Resistance capacity to absorb (vetting, funding)",
+    "purge": "Rule break: purge of officers outside the ruling faction",
+    "capture": "Rule break: ruling faction takes more",
+    "war_rents": "War rents (fees, levies, licences, jade) half steered to commanders",
+    "patrons": "Foreign patrons (arms, aircraft, fuel, diplomatic cover)",
 }
 
 
 @lru_cache(maxsize=128)
-def _run(incentives, economic_pressure, battlefield_losses, repression, absorption):
-    return scenario(incentives, economic_pressure, battlefield_losses, repression, absorption)
+def _run(*values: float):
+    return scenario(**dict(zip(SETTINGS, values, strict=True)))
 
 
 def _settings(values: dict) -> tuple[float, ...]:
@@ -50,7 +54,7 @@ def scenario_caption(**values) -> str:
 
 
 def scenario_panel(preset: str = "2021 as it was") -> Panel:
-    """A preset dropdown and five sliders wired to the scenario chart.
+    """A preset dropdown and nine sliders wired to the scenario chart.
 
     Choosing a preset moves the sliders to its values; moving a slider afterwards turns
     the dropdown to "(your own settings)".
@@ -70,7 +74,7 @@ def scenario_panel(preset: str = "2021 as it was") -> Panel:
         render=scenario_render,
         caption=scenario_caption,
         is_model=True,
-        title="Scenario explorer: could defections split the regime?",
+        title="Scenario explorer: could the top break with the ruler?",
     )
     applying = {"on": False}
 

@@ -20,7 +20,7 @@ def _spoils_update() -> None:
     protection = 0.5 + (next(_counter) % 50) / 100
     run = simulate_spoils(
         boycott=1.0, sanctions=1.0, reserves=4.0, repression=0.5, protection=protection, periods=24,
-        capture=1.0, purge=1.0,
+        capture=1.0, purge=0.5, war_rents=1.0, steer=1.0,
     )
     spoils_chart(run.by_tier).to_dict()
 

@@ -1,7 +1,9 @@
 """Benchmark case for the lesson 5 widget: one scenario-panel update at the heaviest settings.
 
-Heaviest = every slider at 1 (or 0 for repression): the largest surrender wave, the
-deepest cut in the spoils and a cascade that runs through the whole army. Each call uses
+Heaviest = every pressure at 1 (or 0 for repression): the largest surrender wave, the
+deepest cut in the spoils and a cascade that runs through the whole army; with a purge,
+capture and war rents all on, so the spoils step computes the rents twice (under the
+broken and the old rules) and steers war rents. Each call uses
 settings never seen before (a tiny offset), so the panel's and the model's caches cannot
 hide the cost of the model run; the chart is built and serialised with ``to_dict()``.
 The lead's runner calls ``cases()`` and times each callable (target median < 50 ms).
@@ -27,6 +29,10 @@ def cases() -> dict[str, Callable[[], object]]:
             battlefield_losses=1.0 - eps,
             repression=0.0 + eps,
             absorption=1.0 - eps,
+            purge=0.5 - eps,
+            capture=1.0 - eps,
+            war_rents=1.0 - eps,
+            patrons=0.0 + eps,
         ).to_dict()
 
     return {"synthesis.scenario_panel": scenario_update}

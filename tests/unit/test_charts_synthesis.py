@@ -62,7 +62,7 @@ def test_chart_rejects_wrong_table():
 def test_render_and_caption_for_every_preset():
     for name, values in PRESETS.items():
         spec = ws.scenario_render(preset=name, **values).to_dict()
-        assert len(spec["data"]["values"]) == len(scenario().indicators) == 5
+        assert len(spec["data"]["values"]) == len(scenario().indicators) == 8
         caption = ws.scenario_caption(preset=name, **values)
         assert caption.startswith("Split at the top?") and "Caveats:" in caption
         assert caption == ws.scenario_caption(preset=ws.CUSTOM, **values)  # sliders rule
@@ -73,11 +73,11 @@ def test_panel_controls_and_presets():
     assert panel.is_model and panel.title
     assert list(panel.controls) == ["preset", *SETTINGS]
     sliders = [c for c in panel.controls.values() if isinstance(c, w.FloatSlider)]
-    assert len(sliders) == 5 and all(not s.continuous_update for s in sliders)
+    assert len(sliders) == 9 and all(not s.continuous_update for s in sliders)
     panel.controls["preset"].value = "Everything at once (hypothetical)"
     assert {k: panel.values[k] for k in SETTINGS} == PRESETS["Everything at once (hypothetical)"]
     assert "YES" in panel.caption_text()
-    panel.controls["incentives"].value = 0.1
+    panel.controls["battlefield_losses"].value = 0.1
     assert panel.controls["preset"].value == ws.CUSTOM
     assert "NO" in panel.caption_text()
     with pytest.raises(ValueError, match="preset"):

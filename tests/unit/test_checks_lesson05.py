@@ -90,8 +90,9 @@ def test_smallest_incentives_is_the_threshold():
     best = QS.by_name("q7").expected_value()
     assert best in L.SENSITIVITY_OPTIONS
 
-    def split(x):
-        return scenario(**{**PRESETS["Economic collapse"], "incentives": x}).split_at_top
+    def split(x):  # q7 asks about the faction exit, one of the top's four paths
+        settings = {**PRESETS["Economic collapse"], "incentives": x}
+        return "faction exit" in scenario(**settings).outcomes
 
     assert split(best)
     smaller = [x for x in L.SENSITIVITY_OPTIONS if x < best]
@@ -104,9 +105,20 @@ def test_q8_premises_hold():
     settings = {**PRESETS["Economic collapse"], "incentives": 0.6}
     a, b = scenario(**settings), scenario(**settings)
     pd.testing.assert_frame_equal(a.indicators, b.indicators)
-    assert not a.split_at_top
-    assert scenario(**settings, bloc_threshold=0.2).split_at_top
+    assert "faction exit" not in a.outcomes
+    assert "faction exit" in scenario(**settings, bloc_threshold=0.2).outcomes
     assert QS.by_name("q8").expected_value() == "b"
+
+
+def test_q10_premises_hold():
+    """q10's answer b is what the model does: a coup at a partial purge with almost no one
+    leaving below, none at a sweeping one, and the purged among the losers, not the bloc."""
+    part, full = (L._coup_run(x) for x in L.COUP_PURGES)
+    assert part.top_outcome == "palace coup" and part.value("rank_and_file_out") < 0.1
+    assert not full.outcomes and full.value("coup_bloc") == 0.0
+    assert full.value("senior_softliners") > part.value("senior_softliners")
+    base = L._run(L.COUP_PRESET)
+    assert part.absorbed == base.absorbed  # nothing else in the chain moved
 
 
 def test_q3_last_hint_names_every_column():
@@ -208,6 +220,7 @@ def _wrong_answers(solved):
         "q7": [0.85, float(min(L.SENSITIVITY_OPTIONS)), L._option_below()],
         "q8": ["a", "c", "d"],
         "q9": ["a", "b", "d", "e"],
+        "q10": ["a", "c", "d"],
     }
 
 

@@ -11,13 +11,13 @@ from defection.models import scenario as sc
 from defection.models import spoils
 
 GRID = (0.0, 0.35, 0.7, 1.0)
-INDICATORS = ["senior_defection", "senior_softliners", "elite_split", "rank_and_file_out",
-              "surrenderers_kept"]
+INDICATORS = ["senior_defection", "senior_softliners", "elite_split", "coup_bloc",
+              "extrication", "orders_refused", "rank_and_file_out", "surrenderers_kept"]
 
 
 def others(skip):
-    """Every combination of the other four settings on a coarse grid."""
-    names = [s for s in sc.SETTINGS if s != skip]
+    """Every combination of the other four pressures on a coarse grid."""
+    names = [s for s in sc.PRESSURES if s != skip]
     for combo in itertools.product((0.0, 0.5, 1.0), repeat=len(names)):
         yield dict(zip(names, combo))
 
@@ -33,7 +33,8 @@ def test_indicator_table_shape():
         "indicator", "label", "model", "value", "threshold", "met", "caveat"
     ]
     assert set(res.indicators["model"]) == {
-        "calculus", "spoils", "spoils + calculus", "cascade", "absorption"
+        "calculus", "spoils", "spoils + calculus", "spoils (rules broken)",
+        "survival + incentives", "cascade + survival", "cascade", "absorption"
     }
     assert res.indicators["caveat"].str.len().min() > 20
     assert list(res.ranks["rank"].astype(str)) == list(calc.RANKS)
@@ -41,7 +42,8 @@ def test_indicator_table_shape():
 
 
 @pytest.mark.parametrize(
-    "values", [(0,) * 5, (1,) * 5, (0.5,) * 5, (1, 1, 1, 0, 1), (0, 0, 0, 1, 0)]
+    "values", [(0,) * 9, (1,) * 9, (0.5,) * 9, (1, 1, 1, 0, 1), (0, 0, 0, 1, 0),
+               (0.2, 0, 0.3, 0.6, 0.2, 0.4, 0.7, 1, 0)]
 )
 def test_bounds(values):
     res = sc.scenario(**dict(zip(sc.SETTINGS, values)))
@@ -55,7 +57,8 @@ def test_bounds(values):
 
 
 @pytest.mark.parametrize(
-    "name,bad", [("incentives", -0.1), ("repression", 1.5), ("absorption", float("nan"))]
+    "name,bad", [("incentives", -0.1), ("repression", 1.5), ("absorption", float("nan")),
+                 ("purge", 1.2), ("war_rents", -0.5), ("patrons", float("nan"))]
 )
 def test_rejects_settings_outside_0_1(name, bad):
     with pytest.raises(ValueError, match=name):
@@ -108,16 +111,23 @@ def test_deterministic_and_seeded():
     assert not np.allclose(a.ranks["share"], c.ranks["share"])
 
 
-def test_spoils_step_matches_the_spoils_model():
+@pytest.mark.parametrize("rules", [{}, {"purge": 0.4}, {"capture": 0.7, "war_rents": 0.6},
+                                   {"purge": 0.3, "capture": 0.3, "war_rents": 1.0}])
+def test_spoils_step_matches_the_spoils_model(rules):
     for p in (0.0, 0.6, 1.0):
-        soft, senior_rent, all_rent, excluded_rent = sc.spoils_step(p)
-        run = spoils.simulate_spoils(boycott=p, sanctions=p, periods=sc.SPOILS_PERIODS)
+        link = sc.spoils_step(p, 2021, rules.get("purge", 0.0), rules.get("capture", 0.0),
+                              rules.get("war_rents", 0.0))
+        run = spoils.simulate_spoils(boycott=p, sanctions=p, periods=sc.SPOILS_PERIODS,
+                                     steer=sc.SPOILS_STEER, **rules)
         last = run.by_tier[run.by_tier["period"] == sc.SPOILS_PERIODS].set_index("tier", drop=False)
-        assert soft == pytest.approx(float(last.loc["senior", "excluded_share"]))
-        assert senior_rent == pytest.approx(min(1.0, float(last.loc["senior", "rent_index"]) / 100))
+        assert link.softliners == pytest.approx(float(last.loc["senior", "excluded_share"]))
+        assert link.senior_rent == pytest.approx(
+            min(1.0, float(last.loc["senior", "rent_index"]) / 100))
         everyone = float(last.loc["all officers", "rent_index"]) / 100
-        assert all_rent == pytest.approx(min(1.0, everyone))
-        assert 0.0 <= excluded_rent <= senior_rent + 1e-12 or soft == 0.0
+        assert link.officer_rent == pytest.approx(min(1.0, everyone))
+        assert 0.0 <= link.excluded_rent <= link.senior_rent + 1e-12 or link.softliners == 0.0
+        # the purged and the aggrieved in post are parts of the cut-out senior tier
+        assert link.purged + link.aggrieved_in_post <= link.softliners + 1e-12
 
 
 def test_calculus_step_matches_the_calculus_model_when_spoils_are_intact():
@@ -125,7 +135,7 @@ def test_calculus_step_matches_the_calculus_model_when_spoils_are_intact():
     res = sc.scenario(
         economic_pressure=0.0, battlefield_losses=0.3, repression=0.6, incentives=0.3
     )
-    assert sc.spoils_step(0.0)[1:] == (1.0, 1.0, 1.0)
+    assert sc.spoils_step(0.0)[1:4] == (1.0, 1.0, 1.0)
     direct = calc.calculus(0.6, 0.6, 0.3, sc.MORAL_COST, sc.expected_survival(0.3, 0.0))
     np.testing.assert_allclose(res.ranks["share"], direct["share"])
 
@@ -163,19 +173,22 @@ def test_elite_split_needs_a_faction_acting_together():
     assert sc.elite_split_step(0.0, 0.9) == 0.0
 
 
-def test_split_at_top_is_the_elite_split_not_individual_exits():
+def test_split_at_top_is_the_top_breaking_with_the_ruler_not_individual_exits():
     res = sc.scenario(**sc.PRESETS["Everything at once (hypothetical)"])
     met = dict(zip(res.indicators["indicator"], res.indicators["met"]))
-    assert res.split_at_top and met["elite_split"]
+    assert res.split_at_top and met["elite_split"] and "faction exit" in res.outcomes
     # here fewer seniors would leave one by one than the 25 % mark: a split without it
     assert not met["senior_defection"]
     strict = sc.scenario(**sc.PRESETS["Everything at once (hypothetical)"],
                          softliner_threshold=0.99)
-    assert not strict.split_at_top and "NO" in strict.verdict
+    assert "faction exit" not in strict.outcomes
     for name, values in sc.PRESETS.items():
         r = sc.scenario(**values)
-        assert r.split_at_top == (r.value("elite_split") >= r.thresholds["elite_split"]), name
+        assert r.split_at_top == bool(r.outcomes), name
+        assert ("faction exit" in r.outcomes) == (
+            r.value("elite_split") >= r.thresholds["elite_split"]), name
         assert r.value("elite_split") in (0.0, r.value("senior_softliners"))
+        assert r.top_outcome == (r.outcomes[0] if r.outcomes else sc.HOLDS)
 
 
 def test_many_individual_exits_do_not_make_a_split():
@@ -184,11 +197,13 @@ def test_many_individual_exits_do_not_make_a_split():
         r = sc.scenario(incentives=x, economic_pressure=0.0, battlefield_losses=1.0,
                         repression=0.0, absorption=1.0)
         assert r.value("senior_softliners") == 0.0
-        assert not r.split_at_top
+        assert "faction exit" not in r.outcomes
     r = sc.scenario(incentives=1.0, economic_pressure=0.0, battlefield_losses=1.0,
                     repression=0.0, absorption=1.0)
     assert r.value("senior_defection") >= sc.SENIOR_THRESHOLD
     assert "one by one" in r.verdict
+    # with the war lost and a safe exit on offer the top may still act, as a body
+    assert set(r.outcomes) <= {"negotiated extrication", "orders refused"}
 
 
 def test_more_economic_pressure_never_shrinks_the_elite_split_for_willing_factions():
@@ -209,6 +224,9 @@ def test_presets_valid():
     assert list(table["preset"]) == list(sc.PRESETS)
     # The 2021 preset must not show a split at the top: none happened (lessons 1-4)
     assert not table.set_index("preset").loc["2021 as it was", "split_at_top"]
+    assert set(table["top_outcome"]) <= {*sc.OUTCOMES, sc.HOLDS}
+    # no preset breaks the sharing rules: the course has no row showing a purge at the top
+    assert all(v["purge"] == 0 and v["capture"] == 0 for v in sc.PRESETS.values())
 
 
 def test_text_carries_verdict_and_caveats():
@@ -219,3 +237,92 @@ def test_text_carries_verdict_and_caveats():
     assert "surrendered soldiers" in res.summary
     with pytest.raises(KeyError):
         res.value("nonsense")
+
+
+# ------------------------------------------------------- the top acting as a body (step 6)
+
+CALM = dict(incentives=0.3, economic_pressure=0.0, battlefield_losses=0.1, repression=0.7,
+            absorption=0.1)
+
+
+def test_a_purge_can_produce_a_split_without_economic_collapse():
+    calm = sc.scenario(**CALM)
+    assert not calm.split_at_top
+    purge = sc.scenario(**CALM, purge=0.4)
+    assert purge.split_at_top and purge.top_outcome == "palace coup"
+    assert purge.value("senior_softliners") > 0  # the purged are losers of the share-out
+    grab = sc.scenario(**CALM, capture=1.0)
+    assert grab.top_outcome == "palace coup"
+
+
+def test_a_coup_can_happen_with_almost_no_rank_and_file_defection():
+    r = sc.scenario(**CALM, purge=0.4)
+    assert r.top_outcome == "palace coup"
+    assert r.value("rank_and_file_out") < 0.1
+    assert not r.mass_defection
+
+
+def test_the_coup_bloc_counts_only_those_the_ruler_wronged():
+    # a collapsing pool cuts out three senior officers in four, but they blame the war:
+    # no coup bloc without broken rules
+    collapse = sc.scenario(**sc.PRESETS["Economic collapse"])
+    assert collapse.value("senior_softliners") > 0.5
+    assert collapse.value("coup_bloc") == 0.0
+
+
+def test_a_sweeping_purge_leaves_no_one_to_stage_a_coup():
+    bloc = [sc.scenario(**CALM, purge=x).value("coup_bloc") for x in np.linspace(0, 1, 11)]
+    assert bloc[0] == 0.0 and bloc[-1] == 0.0
+    assert max(bloc) >= sc.COUP_THRESHOLD
+    assert not sc.scenario(**CALM, purge=1.0).outcomes  # the established autocrat
+
+
+def test_more_capture_never_shrinks_the_coup_bloc():
+    for purge in (0.0, 0.3):
+        bloc = [sc.scenario(**CALM, purge=purge, capture=c).value("coup_bloc")
+                for c in np.linspace(0, 1, 6)]
+        assert np.all(np.diff(bloc) >= -1e-12), purge
+
+
+def test_extrication_needs_a_lost_war_and_a_safe_exit():
+    losing = dict(economic_pressure=1.0, battlefield_losses=1.0, repression=0.5, absorption=0.5)
+    assert "negotiated extrication" in sc.scenario(incentives=0.9, **losing).outcomes
+    assert "negotiated extrication" not in sc.scenario(incentives=0.1, **losing).outcomes
+    safe = dict(economic_pressure=0.0, battlefield_losses=0.0, repression=0.5, absorption=0.5)
+    assert "negotiated extrication" not in sc.scenario(incentives=1.0, **safe).outcomes
+
+
+def test_mass_desertion_under_a_surviving_regime_is_not_orders_refused():
+    r = sc.scenario(**sc.PRESETS["Strong external support"])
+    assert r.mass_defection and not r.split_at_top  # Syria 2011, not Egypt 2011
+    losing = sc.scenario(incentives=0.9, economic_pressure=1.0, battlefield_losses=1.0,
+                         repression=0.2, absorption=1.0, patrons=0.0)
+    assert "orders refused" in losing.outcomes
+
+
+def test_stronger_patrons_raise_survival_and_never_raise_the_pressure_on_the_top():
+    base = sc.PRESETS["Everything at once (hypothetical)"]
+    runs = [sc.scenario(**{**base, "patrons": x}) for x in np.linspace(0, 1, 6)]
+    survival = [r.links.loc[0, "value"] for r in runs]
+    assert np.all(np.diff(survival) > 0)
+    for k in ("extrication", "orders_refused"):
+        v = [r.value(k) for r in runs]
+        assert np.all(np.diff(v) <= 1e-12), k
+
+
+def test_war_rents_never_enlarge_the_excluded_faction_and_can_buy_it_back():
+    for p in (0.5, 0.8, 1.0):
+        soft = [sc.scenario(economic_pressure=p, war_rents=w).value("senior_softliners")
+                for w in np.linspace(0, 1, 6)]
+        assert np.all(np.diff(soft) <= 1e-12), p
+    collapse = sc.PRESETS["Economic collapse"]
+    bought = sc.scenario(**{**collapse, "war_rents": 1.0}).value("senior_softliners")
+    assert bought < sc.scenario(**collapse).value("senior_softliners") / 2
+
+
+def test_top_paths_is_the_what_would_have_to_be_true_table():
+    table = sc.top_paths(sc.PRESETS["2025: ceasefires and the election"])
+    assert table.shape == (6, 5)
+    assert set(table.to_numpy().ravel()) <= {*sc.OUTCOMES, sc.HOLDS}
+    assert table.iloc[0, 0] == sc.HOLDS  # the preset itself: the rules hold
+    assert (table.to_numpy() == "palace coup").any()

@@ -11,6 +11,7 @@ from defection.models.spoils import (
     officer_population,
     pool_path,
     purged,
+    rents_under_rules,
     simulate_spoils,
 )
 
@@ -224,6 +225,78 @@ def test_softliners_are_the_elite_cut_out():
 
 @pytest.mark.parametrize("bad", [dict(capture=1.5), dict(purge=-0.1), dict(capture=float("nan"))])
 def test_rule_break_inputs_must_be_shares(bad):
+    name = next(iter(bad))
+    with pytest.raises(ValueError, match=f"{name} must be between 0 and 1"):
+        simulate_spoils(**bad)
+
+
+# ------------------------------------------------------------ war rents: a growing pool
+
+
+def test_war_rents_let_the_pool_grow_past_its_pre_coup_size():
+    calm = dict(boycott=0.0, sanctions=0.0, repression=0.0, reserves=0.0, periods=PERIODS)
+    path = simulate_spoils(**calm, war_rents=1.0).totals
+    assert path["pool"].iloc[-1] > 100
+    assert path["pool"].is_monotonic_increasing  # the stream builds up, then stays
+    assert (path["reserve_draw"] == 0).all()
+    # without war rents nothing changes: the old model is the special case
+    assert (simulate_spoils(**calm).totals["pool"] == 100).all()
+
+
+def test_more_war_rents_never_shrink_the_pool_or_raise_exclusion():
+    for kw in rule_settings():
+        previous = None
+        for value in (0.0, 0.3, 0.7, 1.0):
+            run = simulate_spoils(periods=PERIODS, **dict(kw, war_rents=value, steer=0.5))
+            now = (run.totals["pool"].to_numpy(), shares(run, "senior"),
+                   run.totals["reserves_left"].to_numpy())
+            if previous is not None:
+                assert (now[0] >= previous[0] - 1e-9).all(), kw
+                assert (now[1] <= previous[1] + 1e-12).all(), kw
+                assert (now[2] >= previous[2] - 1e-9).all(), "war rents spare the reserves"
+            previous = now
+
+
+def test_rents_add_up_to_the_pool_with_steered_war_rents():
+    for kw in rule_settings():
+        run = simulate_spoils(periods=PERIODS, **dict(kw, war_rents=0.8, steer=0.6))
+        pop = officer_population(400, 2021)
+        path = pool_path(kw["boycott"], kw["sanctions"], kw["reserves"], kw["repression"],
+                         PERIODS, war_rents=0.8)
+        rents = rents_under_rules(path, pop, kw["protection"], kw["capture"], kw["purge"], 0.6)
+        assert rents.sum(axis=1) == pytest.approx(run.totals["pool"].to_numpy())
+
+
+def test_a_growing_steered_pool_buys_cohesion():
+    # the pool shrinks (boycott, sanctions, no reserves) and the faction grabs more:
+    # half the elite is cut out; war rents steered to the commanders buy most of it back
+    hard = dict(boycott=0.8, sanctions=0.8, reserves=0.0, repression=0.1, capture=0.6)
+    without = simulate_spoils(**hard).totals["softliner_share"].iloc[-1]
+    unsteered = simulate_spoils(**hard, war_rents=1.0).totals["softliner_share"].iloc[-1]
+    steered = simulate_spoils(**hard, war_rents=1.0, steer=1.0).totals["softliner_share"].iloc[-1]
+    assert without > 0.3
+    assert steered < unsteered <= without
+    assert steered < without / 2
+    # steering matters: the same money shared by the usual rules buys back fewer seniors
+    for steer in np.linspace(0, 1, 6)[1:]:
+        s = simulate_spoils(**hard, war_rents=1.0, steer=steer).totals["softliner_share"]
+        assert s.iloc[-1] <= unsteered + 1e-12
+
+
+def test_war_rents_cannot_buy_back_the_purged():
+    kw = dict(boycott=0.0, sanctions=0.0, reserves=0.0, repression=0.0, purge=0.6)
+    pop = officer_population(400, 2021)
+    senior = (pop["tier"] == "senior").to_numpy()
+    purged_seniors = (purged(pop, 0.6) & senior).sum() / senior.sum()
+    rich = simulate_spoils(**kw, war_rents=1.0, steer=1.0).totals["softliner_share"].iloc[-1]
+    assert rich == pytest.approx(purged_seniors)
+    assert rich > 0
+
+
+@pytest.mark.parametrize(
+    "bad", [dict(war_rents=1.5), dict(steer=-0.1), dict(war_rents=float("nan"))]
+)
+def test_war_rent_inputs_must_be_shares(bad):
     name = next(iter(bad))
     with pytest.raises(ValueError, match=f"{name} must be between 0 and 1"):
         simulate_spoils(**bad)
