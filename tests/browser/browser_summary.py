@@ -59,7 +59,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         timings = bh.read_redraw_timings(bh.screenshots_dir(), sorted(rows))
         if timings:
             terminalreporter.write_line(
-                "  slider-to-redrawn-chart time per panel (median of key presses; reported, not asserted):"
+                "  slider-to-redrawn-chart time per panel (median of key presses, or drags in "
+                "Notebook 7; reported, not asserted):"
             )
             for line in bh.format_redraw_timings(timings):
                 terminalreporter.write_line(f"    {line}")

@@ -87,8 +87,8 @@ def _move_sliders(page, by_mouse: bool = False) -> tuple[list[str], int, list[di
     them there; a student moves it with the mouse, and so does the test.
 
     Returns (failures, panels moved, one timing row per panel). The clock runs from the
-    key press to the redrawn SVG in the page: what a student waits for. Reported, never
-    asserted (timings belong in benchmarks, not tests).
+    key (or mouse button) press to the redrawn SVG in the page: what a student waits for.
+    Reported, never asserted (timings belong in benchmarks, not tests).
     """
     failures: list[str] = []
     timings: list[dict] = []
@@ -186,6 +186,7 @@ def test_lesson_runs_in_notebook7(notebook, notebook7_server, lab_browser, scree
 def _run_lesson(notebook, stem, lab_server, lab_browser, screenshot_dir):
     """Open ``notebook`` alone, Run All, and check what the page shows (see the module's
     docstring); screenshots and redraw timings are written under ``stem``."""
+    shown = notebook if lab_server.app == "lab" else f"{notebook} in Notebook 7"
     for suffix in (".png", ".after_slider.png", ".failed.png", bh.REDRAW_SUFFIX):  # nothing stale
         (screenshot_dir / f"{stem}{suffix}").unlink(missing_ok=True)
     page = lab_browser.new_page()
@@ -205,10 +206,10 @@ def _run_lesson(notebook, stem, lab_server, lab_browser, screenshot_dir):
         while not page.evaluate(bh.JS_READY):
             dialog = page.evaluate(bh.JS_DIALOG)
             if dialog:
-                pytest.fail(f"{notebook}: a dialog blocks the notebook (kernelspec "
+                pytest.fail(f"{shown}: a dialog blocks the notebook (kernelspec "
                             f"metadata missing?):\n{dialog}", pytrace=False)
             if time.monotonic() > deadline:
-                pytest.fail(f"{notebook}: kernel not idle / Run All not enabled after "
+                pytest.fail(f"{shown}: kernel not idle / Run All not enabled after "
                             f"{OPEN_TIMEOUT} s.\nServer log:\n{lab_server.log_tail()}",
                             pytrace=False)
             page.wait_for_timeout(200)
@@ -220,7 +221,7 @@ def _run_lesson(notebook, stem, lab_server, lab_browser, screenshot_dir):
                                    polling=250)
         except Exception:  # noqa: BLE001 - playwright TimeoutError
             busy = page.evaluate(bh.JS_BUSY_CELLS)
-            pytest.fail(f"{notebook}: Run All did not finish within {RUN_TIMEOUT} s; "
+            pytest.fail(f"{shown}: Run All did not finish within {RUN_TIMEOUT} s; "
                         f"still running or queued: {busy}", pytrace=False)
         t_ran = time.monotonic()
 
@@ -246,24 +247,24 @@ def _run_lesson(notebook, stem, lab_server, lab_browser, screenshot_dir):
             json.dumps({"notebook": notebook, "panels": timings}, indent=1), encoding="utf-8"
         )
         for row in timings:
-            print(f"{notebook}: redraw {row['median_ms']:.0f} ms median of {row['presses']} "
+            print(f"{shown}: redraw {row['median_ms']:.0f} ms median of {row['presses']} "
                   f"(max {row['max_ms']:.0f} ms, {'/'.join(row['modes'])}) - cell {row['cell']} "
                   f"{row['panel']!r}")
         if moved:
             _full_screenshot(page, screenshot_dir / f"{stem}.after_slider.png")
         print(
-            f"{notebook}: open+kernel {t_ready - t0:.1f} s, run all {t_ran - t_ready:.1f} s, "
+            f"{shown}: open+kernel {t_ready - t0:.1f} s, run all {t_ran - t_ready:.1f} s, "
             f"draw {t_drawn - t_ran:.1f} s, screenshot {t_shot - t_drawn:.1f} s, sliders "
             f"{t_slid - t_shot:.1f} s, total {time.monotonic() - t0:.1f} s; "
             f"{report['page_charts']} chart(s), {moved} slider panel(s) redrawn; "
             f"screenshots in {screenshot_dir}"
         )
         for note in notes:
-            warnings.warn(NotebookWarning(f"{notebook}: {note}"), stacklevel=1)
+            warnings.warn(NotebookWarning(f"{shown}: {note}"), stacklevel=1)
         if failures:
             extra = "\n".join(console_errors[-10:])
             pytest.fail(
-                f"{notebook}: {len(failures)} problem(s) in the browser:\n  - "
+                f"{shown}: {len(failures)} problem(s) in the browser:\n  - "
                 + "\n  - ".join(failures)
                 + (f"\nbrowser console errors (last 10):\n{extra}" if extra else ""),
                 pytrace=False,
