@@ -42,6 +42,9 @@ from browser_support import (  # noqa: E402,F401
     free_port,
     in_ci,
 )
+# The JavaScript run in the page lives in browser_js.py; re-exported so callers keep
+# writing bh.JS_REPORT and the like.
+from browser_js import *  # noqa: E402,F401,F403
 
 #: Environment variables the test reads.
 ROOT_ENV = "BROWSER_ROOT"  # serve and test the lessons of another folder (development)
@@ -89,6 +92,9 @@ def screenshots_dir(env: Mapping[str, str] | None = None) -> Path:
     return Path(value).expanduser().resolve() if value else DEFAULT_SCREENSHOTS
 
 
+#: Test ids, screenshots and timing files of the Notebook 7 runs start with this.
+NOTEBOOK7_PREFIX = "nb7-"
+
 #: Per-notebook redraw timings, written by the browser test beside the screenshots.
 REDRAW_SUFFIX = ".redraw.json"
 
@@ -131,14 +137,27 @@ def discover_lessons(root: Path) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in (root / "lessons").glob("*.ipynb"))
 
 
+#: The front ends the test drives, with the options each needs: the test reads the notebook
+#: through ``window.jupyterapp`` (its command registry and models), which each exposes only
+#: when asked; JupyterLab must also never look for updates (no network in the test).
+APPS: dict[str, tuple[str, ...]] = {
+    "lab": ("--LabApp.expose_app_in_browser=True",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"),
+    "notebook": ("--JupyterNotebookApp.expose_app_in_browser=True",),
+}
+
+
 class LabServer:
-    """A JupyterLab server on 127.0.0.1 with a random port and token, isolated settings.
+    """A JupyterLab (or Notebook 7) server on 127.0.0.1: random port and token, own settings.
 
     Use as a context manager; ``stop()`` always terminates the server (then kills it),
     after shutting down every kernel through the REST API.
     """
 
-    def __init__(self, root_dir: Path, *, startup_timeout: float = 60.0) -> None:
+    def __init__(self, root_dir: Path, *, app: str = "lab", startup_timeout: float = 60.0) -> None:
+        if app not in APPS:
+            raise ValueError(f"app must be one of {sorted(APPS)}, not {app!r}")
+        self.app = app
         self.root_dir = Path(root_dir).resolve()
         self.startup_timeout = startup_timeout
         self.port = free_port()
@@ -185,7 +204,7 @@ class LabServer:
             sys.executable,
             "-m",
             "jupyter",
-            "lab",
+            self.app,
             "--no-browser",
             "--ip=127.0.0.1",
             f"--port={self.port}",
@@ -193,9 +212,7 @@ class LabServer:
             f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.root_dir}",
             "--ServerApp.open_browser=False",
-            # The test drives Lab through window.jupyterapp (its command registry).
-            "--LabApp.expose_app_in_browser=True",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            *APPS[self.app],
         ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")
@@ -284,7 +301,10 @@ class LabServer:
                 pass
 
     def lab_url(self, notebook: str) -> str:
-        """URL that opens ``notebook`` alone (``reset`` drops any restored workspace)."""
+        """URL that opens ``notebook`` alone: in JupyterLab ``/lab/tree/`` (``reset`` drops
+        any restored workspace), in Notebook 7 its one-notebook page ``/notebooks/``."""
+        if self.app == "notebook":
+            return f"{self.base_url}/notebooks/{notebook}?token={self.token}"
         return f"{self.base_url}/lab/tree/{notebook}?token={self.token}&reset"
 
     def save_attempts(self) -> list[str]:
@@ -300,219 +320,6 @@ class LabServer:
         except OSError:
             return "(no server log)"
         return "\n".join(text.splitlines()[-lines:])
-
-
-if __name__ == "__main__":  # pragma: no cover - manual development aid
-    root = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO_ROOT
-    with LabServer(root) as server:
-        print(server.lab_url(discover_lessons(root)[0] if discover_lessons(root) else ""))
-        try:
-            while True:
-                time.sleep(1)
-        except KeyboardInterrupt:
-            pass
-
-
-# -- JavaScript run in the page (needs --LabApp.expose_app_in_browser=True) ---------------
-
-#: True once the notebook at ``path`` is the current widget of the Lab shell.
-JS_PANEL = """(path) => {
-  const a = window.jupyterapp, w = a && a.shell && a.shell.currentWidget;
-  return !!(w && w.sessionContext && w.content && w.context && w.context.path === path);
-}"""
-
-#: Text of an open dialog (kernel chooser, error...), or "".
-JS_DIALOG = "() => { const d = document.querySelector('.jp-Dialog'); return d ? d.innerText : ''; }"
-
-#: Kernel connected and idle, and "Run All Cells" enabled (Run All silently does nothing
-#: before the kernel is connected).
-JS_READY = """() => {
-  const app = window.jupyterapp, w = app.shell.currentWidget;
-  const k = w.sessionContext.session && w.sessionContext.session.kernel;
-  return !!(k && k.status === 'idle' && k.connectionStatus === 'connected'
-            && app.commands.isEnabled('notebook:run-all-cells'));
-}"""
-
-#: Start Run All; the command's promise resolves when every cell has run (or one failed).
-JS_RUN_ALL = """() => {
-  window.__btRunDone = false;
-  window.jupyterapp.commands.execute('notebook:run-all-cells')
-    .then(r => { window.__btRunResult = String(r); })
-    .catch(e => { window.__btRunResult = 'error: ' + e; })
-    .finally(() => { window.__btRunDone = true; });
-}"""
-
-#: Finished: the command resolved, the kernel is idle, and no prompt shows [*].
-JS_RUN_FINISHED = """() => {
-  const w = window.jupyterapp.shell.currentWidget;
-  const k = w.sessionContext.session && w.sessionContext.session.kernel;
-  const busy = Array.from(w.content.node.querySelectorAll('.jp-InputPrompt'))
-                    .some(p => p.textContent.includes('*'));
-  return window.__btRunDone === true && !!k && k.status === 'idle' && !busy;
-}"""
-
-#: Collapse the side panels so screenshots show the notebook.
-JS_TIDY = "() => { const s = window.jupyterapp.shell; s.collapseLeft(); s.collapseRight(); }"
-
-#: A report on every code cell and its outputs, read from the notebook model (what the
-#: kernel sent) and from the DOM (what the page shows). Python decides what is a failure.
-JS_REPORT = r"""() => {
-  const w = window.jupyterapp.shell.currentWidget;
-  const WIDGET = 'application/vnd.jupyter.widget-view+json';
-  const VEGA = /^application\/vnd\.vega(lite)?\.v\d+\+json$/;
-  const cells = [];
-  w.content.widgets.forEach((cell, index) => {
-    if (cell.model.type !== 'code') return;
-    const src = cell.model.sharedModel.getSource();
-    const outs = cell.model.outputs.toJSON();
-    const children = cell.outputArea ? cell.outputArea.widgets : [];
-    const outputs = outs.map((o, i) => {
-      const node = children[i] ? children[i].node : null;
-      const keys = Object.keys(o.data || {});
-      const embeds = node ? Array.from(node.querySelectorAll('.vega-embed')) : [];
-      return {
-        output_type: o.output_type,
-        name: o.name || null,
-        ename: o.ename || null,
-        evalue: o.evalue || null,
-        text: o.output_type === 'stream' ? String(Array.isArray(o.text) ? o.text.join('') : o.text).slice(0, 2000) : null,
-        is_widget: keys.includes(WIDGET),
-        // A course chart is a widget output (defection.charts.live) holding one chart view.
-        is_chart: keys.some(k => VEGA.test(k)) ||
-                  (!!node && !!node.querySelector('.course-chart') && !node.querySelector('.widget-box')),
-        rendered: !!node,
-        dom_text: node ? node.innerText.slice(0, 4000) : '',
-        widget_views: node ? node.querySelectorAll('.jupyter-widgets, .course-chart').length : 0,
-        // Every course chart carries its title (drawn as HTML above the SVG).
-        charts_untitled: node ? Array.from(node.querySelectorAll('.course-chart'))
-          .filter(c => c.querySelector('.vega-embed') &&
-                       !(c.querySelector('.course-chart-title-text') || {}).textContent).length : 0,
-        charts: embeds.length,
-        charts_drawn: embeds.filter(e => {
-          const svg = e.querySelector('svg');
-          return !!svg && !!svg.querySelector('.role-title-text, .role-mark, .mark-line, .mark-rect, .mark-symbol, .mark-area, .mark-text, .mark-rule');
-        }).length,
-        sliders: node ? node.querySelectorAll('.widget-slider .noUi-handle').length : 0,
-      };
-    });
-    cells.push({index, exec: cell.model.executionCount,
-                source: src.split('\n').slice(0, 2).join(' / ').slice(0, 120), outputs});
-  });
-  const all = Array.from(w.content.node.querySelectorAll('.vega-embed'));
-  return {
-    cells,
-    page_charts: all.length,
-    page_charts_drawn: all.filter(e => { const s = e.querySelector('svg'); return !!s && !!s.querySelector('.role-title-text, .role-mark'); }).length,
-    loading_widgets: (w.content.node.innerText.match(/Loading widget/g) || []).length,
-  };
-}"""
-
-#: Mark the first slider handle and the chart(s) of each panel that has both; returns
-#: one entry per panel. A panel is a top-level widget output of a cell (a Panel's VBox).
-JS_MARK_PANELS = r"""() => {
-  const w = window.jupyterapp.shell.currentWidget;
-  const WIDGET = 'application/vnd.jupyter.widget-view+json';
-  const panels = [];
-  w.content.widgets.forEach((cell, index) => {
-    if (cell.model.type !== 'code' || !cell.outputArea) return;
-    const outs = cell.model.outputs.toJSON();
-    cell.outputArea.widgets.forEach((child, i) => {
-      const o = outs[i];
-      if (!o || !Object.keys(o.data || {}).includes(WIDGET)) return;
-      if (!child.node.querySelector('.widget-box')) return;  // a lone chart, not a panel
-      const k = panels.length;
-      const handle = child.node.querySelector('.widget-slider .noUi-handle');
-      const embeds = Array.from(child.node.querySelectorAll('.vega-embed'));
-      const title = child.node.querySelector('.widget-html b');
-      const entry = {k, cell: index, title: title ? title.innerText : '',
-                     has_slider: !!handle, charts: embeds.length};
-      child.node.setAttribute('data-bt-panel', String(k));
-      if (handle) {
-        handle.setAttribute('data-bt-slider', String(k));
-        entry.value = handle.getAttribute('aria-valuenow');
-        entry.max = handle.getAttribute('aria-valuemax');
-        const label = handle.closest('.widget-slider').querySelector('.widget-label');
-        entry.label = label ? label.innerText : '';
-      }
-      embeds.forEach(e => e.setAttribute('data-bt-stale', String(k)));
-      entry.svg = embeds.map(e => (e.querySelector('svg') || {}).innerHTML || '').join('|').length;
-      panels.push(entry);
-    });
-  });
-  return panels;
-}"""
-
-#: Arm the redraw timer for panel k: the clock starts at the key press on its slider (a
-#: capture-phase keydown listener) and stops when any of its charts reports a new draw
-#: (the view bumps its data-draws attribute once the new SVG is in the page).
-JS_ARM_REDRAW = r"""(k) => {
-  const p = document.querySelector(`[data-bt-panel="${k}"]`);
-  const handle = document.querySelector(`[data-bt-slider="${k}"]`);
-  const total = () => Array.from(p.querySelectorAll('.course-chart'))
-                          .reduce((n, e) => n + Number(e.dataset.draws || 0), 0);
-  const r = {k, before: total(), t0: null, t1: null, mode: null};
-  window.__btRedraw = r;
-  handle.addEventListener('keydown', () => { r.t0 = performance.now(); }, {once: true, capture: true});
-  const obs = new MutationObserver(() => {
-    if (r.t1 === null && total() > r.before) {
-      r.t1 = performance.now();
-      const charts = Array.from(p.querySelectorAll('.course-chart'));
-      r.mode = charts.map(e => e.dataset.drawMode).join(',');
-      r.draw_ms = Math.max(...charts.map(e => Number(e.dataset.drawMs || 0)));
-      obs.disconnect();
-    }
-  });
-  obs.observe(p, {attributes: true, subtree: true, attributeFilter: ['data-draws']});
-}"""
-
-#: Has the armed panel redrawn, with a drawn SVG? Then the redraw time in ms, else null.
-JS_REDRAW_MS = r"""() => {
-  const r = window.__btRedraw;
-  if (!r || r.t1 === null || r.t0 === null) return null;
-  const p = document.querySelector(`[data-bt-panel="${r.k}"]`);
-  const ok = Array.from(p.querySelectorAll('.vega-embed')).every(e => {
-    const s = e.querySelector('svg'); return !!s && !!s.querySelector('.role-title-text, .role-mark'); });
-  return ok ? {ms: r.t1 - r.t0, mode: r.mode, draw_ms: r.draw_ms} : null;
-}"""
-
-
-#: Hover the marks of the first drawn chart until Vega's tooltip shows; returns its text
-#: (or null). Marks are tried in order: points and bars answer anywhere, a line only on it.
-JS_SHOW_FIRST_CHART = r"""() => {
-  const svg = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .course-chart .vega-embed svg');
-  if (svg) svg.scrollIntoView({block: 'center'});
-  return !!svg;
-}"""
-
-#: Centres of the first chart's marks, to hover. Call after JS_SHOW_FIRST_CHART and a
-#: frame or two: JupyterLab skips laying out cells off screen (content-visibility), so
-#: their marks have no size until they are scrolled into view and drawn.
-JS_MARK_TARGETS = r"""() => {
-  const svg = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .course-chart .vega-embed svg');
-  if (!svg) return [];
-  // Points, bars and areas first (a tooltip answers anywhere on them), rules last.
-  const order = ['.mark-symbol > path', '.mark-rect > path', '.mark-area > path', '.mark-arc > path',
-                 '.mark-line > path', '.mark-text > text', '.mark-rule > line'];
-  const items = order.flatMap(sel => Array.from(svg.querySelectorAll(sel)))
-    .map(e => e.getBoundingClientRect()).filter(r => r.width > 0 || r.height > 0).slice(0, 60);
-  return items.map(r => ({x: r.x + r.width / 2, y: r.y + r.height / 2}));
-}"""
-
-JS_TOOLTIP_TEXT = r"""() => {
-  const t = document.querySelector('#vg-tooltip-element');
-  return t && t.classList.contains('visible') && t.innerText.trim() ? t.innerText.trim() : null;
-}"""
-
-
-#: Height of the notebook's content, for a screenshot of the whole notebook.
-JS_CONTENT_HEIGHT = r"""() => {
-  const w = window.jupyterapp.shell.currentWidget;
-  const scroller = w.content.node.querySelector('.jp-WindowedPanel-outer') || w.content.node;
-  scroller.scrollTop = 0;
-  const top = w.content.node.getBoundingClientRect().top;
-  const bottom = document.querySelector('#jp-bottom-panel, .jp-LabShell-statusBar, #jp-main-statusbar');
-  return Math.ceil(scroller.scrollHeight + top + (bottom ? bottom.getBoundingClientRect().height : 30) + 40);
-}"""
 
 
 # -- Deciding what the page shows is a failure (pure functions, unit-tested) ----------------
@@ -613,20 +420,13 @@ def render_settled(report: dict) -> bool:
                 return False
     return True
 
-#: Scroll the notebook to its first cell.
-JS_SCROLL_TOP = r"""() => {
-  const w = window.jupyterapp.shell.currentWidget;
-  const scroller = w.content.node.querySelector('.jp-WindowedPanel-outer') || w.content.node;
-  scroller.scrollTop = 0;
-}"""
 
-#: Code cells still running or queued ("[*]"), as "cell N: first line".
-JS_BUSY_CELLS = r"""() => {
-  const w = window.jupyterapp.shell.currentWidget, out = [];
-  w.content.widgets.forEach((cell, index) => {
-    const p = cell.node.querySelector('.jp-InputPrompt');
-    if (cell.model.type === 'code' && p && p.textContent.includes('*'))
-      out.push(`cell ${index}: ${cell.model.sharedModel.getSource().split('\n')[0].slice(0, 80)}`);
-  });
-  return out;
-}"""
+if __name__ == "__main__":  # pragma: no cover - manual development aid
+    root = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO_ROOT
+    with LabServer(root) as server:
+        print(server.lab_url(discover_lessons(root)[0] if discover_lessons(root) else ""))
+        try:
+            while True:
+                time.sleep(1)
+        except KeyboardInterrupt:
+            pass

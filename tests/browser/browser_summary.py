@@ -1,4 +1,5 @@
-"""Terminal summary for the real-browser test: which lessons ran, where the screenshots are.
+"""Terminal summary for the real-browser test: which lessons ran (in JupyterLab, and in
+Notebook 7 as ``nb7-NN_name``), where the screenshots are.
 
 So that a CI log shows the browser test really ran (rather than skipped). Imported by
 tests/browser/conftest.py and, for pytest-xdist runs (where the controller does not load
@@ -47,7 +48,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     rows = browser_rows(terminalreporter.stats)
     if not rows:
         return
-    terminalreporter.section("real-browser test (JupyterLab + chromium)")
+    terminalreporter.section("real-browser test (JupyterLab and Notebook 7 + chromium)")
     ran = [n for n, o in rows.items() if o in ("passed", "failed")]
     for name in sorted(rows):
         terminalreporter.write_line(f"  {rows[name]:<8} {name}")
@@ -58,7 +59,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         timings = bh.read_redraw_timings(bh.screenshots_dir(), sorted(rows))
         if timings:
             terminalreporter.write_line(
-                "  slider-to-redrawn-chart time per panel (median of key presses; reported, not asserted):"
+                "  slider-to-redrawn-chart time per panel (median of key presses, or drags in "
+                "Notebook 7; reported, not asserted):"
             )
             for line in bh.format_redraw_timings(timings):
                 terminalreporter.write_line(f"    {line}")

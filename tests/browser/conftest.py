@@ -1,6 +1,6 @@
-"""Fixtures for the real-browser test: one JupyterLab server and one chromium per session.
+"""Fixtures for the real-browser test: a JupyterLab and a Notebook 7 server per session.
 
-The server is always stopped (kernels shut down through /api/sessions, then terminate,
+Each server is always stopped (kernels shut down through /api/sessions, then terminate,
 then kill), whatever happens in the tests. The terminal summary says which lessons ran
 in the browser and where the screenshots are, so a CI log shows the test ran rather
 than skipped.
@@ -31,10 +31,9 @@ def lab_root() -> Path:
     return bh.lessons_root()
 
 
-@pytest.fixture(scope="session")
-def lab_server(chromium_path, lab_root):
-    """A JupyterLab server for the whole session; always stopped at the end."""
-    server = bh.LabServer(lab_root)
+def _serve(root: Path, app: str):
+    """Start a server of ``app`` for the session; always stopped and removed at the end."""
+    server = bh.LabServer(root, app=app)
     try:
         server.start()
     except RuntimeError as exc:
@@ -45,6 +44,18 @@ def lab_server(chromium_path, lab_root):
     finally:
         server.stop()
         server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def lab_server(chromium_path, lab_root):
+    """A JupyterLab server for the whole session; always stopped at the end."""
+    yield from _serve(lab_root, "lab")
+
+
+@pytest.fixture(scope="session")
+def notebook7_server(chromium_path, lab_root):
+    """A Notebook 7 server (``jupyter notebook``) for the whole session, stopped at the end."""
+    yield from _serve(lab_root, "notebook")
 
 
 @pytest.fixture(scope="module")

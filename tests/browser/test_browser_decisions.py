@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import stat
 
+import pytest
+
 import browser_helpers as bh
 
 
@@ -196,3 +198,19 @@ def test_skip_browser_variable_skips_even_in_ci(tmp_path):
     action, message = bh.chromium_problem(_executable(tmp_path), env=env)
     assert action == "skip" and bh.SKIP_BROWSER_ENV in message
     assert bh.chromium_problem(_executable(tmp_path), env={bh.SKIP_BROWSER_ENV: "0"}) is None
+
+
+def test_notebook7_server_runs_jupyter_notebook_and_opens_its_notebook_page(tmp_path):
+    server = bh.LabServer(tmp_path, app="notebook")
+    try:
+        cmd = server.command()
+        assert cmd[1:4] == ["-m", "jupyter", "notebook"]
+        assert "--JupyterNotebookApp.expose_app_in_browser=True" in cmd  # window.jupyterapp
+        assert not [c for c in cmd if c.startswith("--LabApp.")]  # Lab's options mean nothing here
+        assert server.lab_url("lessons/00_a.ipynb") == (
+            f"{server.base_url}/notebooks/lessons/00_a.ipynb?token={server.token}")
+        assert "/lab/tree/lessons/00_a.ipynb" in bh.LabServer(tmp_path).lab_url("lessons/00_a.ipynb")
+    finally:
+        server.cleanup()
+    with pytest.raises(ValueError, match="app must be one of"):
+        bh.LabServer(tmp_path, app="voila")

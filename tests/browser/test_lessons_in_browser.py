@@ -1,9 +1,10 @@
-"""Every lesson, run to the end in real JupyterLab in headless chromium.
+"""Every lesson, run to the end in real JupyterLab, and again in Notebook 7, in headless chromium.
 
 For each ``lessons/*.ipynb``: open it alone, wait for the kernel, Run All, then check
 that no cell raised, every widget and chart was drawn, and that moving the first slider
 of each panel redraws its chart. Screenshots of each notebook (after the run, and after
-the slider moves) go to tests/browser/screenshots/ (or $BROWSER_SCREENSHOTS).
+the slider moves) go to tests/browser/screenshots/ (or $BROWSER_SCREENSHOTS); the
+Notebook 7 ones start with ``nb7-``.
 
 Run it alone:  .venv/bin/pytest -n0 tests/browser -v
 (``-p no:xdist`` cannot be combined with the ``-n auto`` in pyproject's addopts.)
@@ -25,6 +26,8 @@ import pytest
 import browser_helpers as bh
 
 LESSONS = bh.discover_lessons(bh.lessons_root())
+#: Test ids and screenshot names of the Notebook 7 runs start with this.
+NOTEBOOK7_PREFIX = bh.NOTEBOOK7_PREFIX
 
 #: Seconds. Generous: on a loaded 2-core machine kernel start plus imports can take 10 s.
 OPEN_TIMEOUT = 60
@@ -59,12 +62,33 @@ def _full_screenshot(page, path: Path) -> None:
 REDRAW_PRESSES = 5
 
 
-def _move_sliders(page) -> tuple[list[str], int, list[dict]]:
-    """Press arrow keys on the first slider of each panel, timing each redraw.
+#: Share of its track the mouse drags a slider's handle, alternately right and left: at
+#: least one step of every slider in the lessons, and back within range the next time.
+DRAG_SHARE = 0.25
+
+
+def _drag(page, handle, direction: int) -> None:
+    """Drag ``handle`` along its track in ``direction`` (+1 right, -1 left), as a mouse user does."""
+    box = handle.bounding_box()
+    track = handle.locator("xpath=ancestor::*[contains(@class, 'noUi-base')][1]").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + direction * DRAG_SHARE * track["width"], y, steps=4)
+    page.mouse.up()
+
+
+def _move_sliders(page, by_mouse: bool = False) -> tuple[list[str], int, list[dict]]:
+    """Press arrow keys on (or, ``by_mouse``, drag) the first slider of each panel, timing
+    each redraw.
+
+    Notebook 7 reads keys before the page's widgets do (in the capture phase), and in command
+    mode it binds the arrow keys to moving between headings, so a focused slider never sees
+    them there; a student moves it with the mouse, and so does the test.
 
     Returns (failures, panels moved, one timing row per panel). The clock runs from the
-    key press to the redrawn SVG in the page: what a student waits for. Reported, never
-    asserted (timings belong in benchmarks, not tests).
+    key (or mouse button) press to the redrawn SVG in the page: what a student waits for.
+    Reported, never asserted (timings belong in benchmarks, not tests).
     """
     failures: list[str] = []
     timings: list[dict] = []
@@ -88,7 +112,10 @@ def _move_sliders(page) -> tuple[list[str], int, list[dict]]:
         modes: list[str] = []
         for press in range(REDRAW_PRESSES):
             page.evaluate(bh.JS_ARM_REDRAW, panel["k"])
-            page.keyboard.press(keys[press % 2])
+            if by_mouse:
+                _drag(page, handle, 1 if keys[press % 2] == "ArrowRight" else -1)
+            else:
+                page.keyboard.press(keys[press % 2])
             try:
                 handle_ms = page.wait_for_function(
                     bh.JS_REDRAW_MS, timeout=REDRAW_TIMEOUT * 1000, polling="raf"
@@ -100,8 +127,9 @@ def _move_sliders(page) -> tuple[list[str], int, list[dict]]:
             except Exception:  # noqa: BLE001 - playwright TimeoutError; report, keep going
                 now = handle.get_attribute("aria-valuenow")
                 failures.append(
-                    f"{where}: slider {panel.get('label', '')!r} moved {panel.get('value')} -> "
-                    f"{now}, but its chart did not redraw within {REDRAW_TIMEOUT} s"
+                    f"{where}: slider {panel.get('label', '')!r} "
+                    f"{'dragged' if by_mouse else 'moved by the arrow keys'} {panel.get('value')} "
+                    f"-> {now}, but its chart did not redraw within {REDRAW_TIMEOUT} s"
                 )
                 break
         if samples:
@@ -143,7 +171,22 @@ def _hover_for_tooltip(page) -> str | None:
 @pytest.mark.browser
 @pytest.mark.parametrize("notebook", LESSONS, ids=[Path(n).stem for n in LESSONS])
 def test_lesson_runs_in_browser(notebook, lab_server, lab_browser, screenshot_dir):
-    stem = Path(notebook).stem
+    _run_lesson(notebook, Path(notebook).stem, lab_server, lab_browser, screenshot_dir)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("notebook", LESSONS, ids=[NOTEBOOK7_PREFIX + Path(n).stem for n in LESSONS])
+def test_lesson_runs_in_notebook7(notebook, notebook7_server, lab_browser, screenshot_dir):
+    """The same checks in Notebook 7 (``jupyter notebook``), which many students open instead:
+    its own page per notebook (/notebooks/PATH) and shell, the same notebook widgets."""
+    _run_lesson(notebook, NOTEBOOK7_PREFIX + Path(notebook).stem, notebook7_server, lab_browser,
+                screenshot_dir)
+
+
+def _run_lesson(notebook, stem, lab_server, lab_browser, screenshot_dir):
+    """Open ``notebook`` alone, Run All, and check what the page shows (see the module's
+    docstring); screenshots and redraw timings are written under ``stem``."""
+    shown = notebook if lab_server.app == "lab" else f"{notebook} in Notebook 7"
     for suffix in (".png", ".after_slider.png", ".failed.png", bh.REDRAW_SUFFIX):  # nothing stale
         (screenshot_dir / f"{stem}{suffix}").unlink(missing_ok=True)
     page = lab_browser.new_page()
@@ -163,10 +206,10 @@ def test_lesson_runs_in_browser(notebook, lab_server, lab_browser, screenshot_di
         while not page.evaluate(bh.JS_READY):
             dialog = page.evaluate(bh.JS_DIALOG)
             if dialog:
-                pytest.fail(f"{notebook}: a dialog blocks the notebook (kernelspec "
+                pytest.fail(f"{shown}: a dialog blocks the notebook (kernelspec "
                             f"metadata missing?):\n{dialog}", pytrace=False)
             if time.monotonic() > deadline:
-                pytest.fail(f"{notebook}: kernel not idle / Run All not enabled after "
+                pytest.fail(f"{shown}: kernel not idle / Run All not enabled after "
                             f"{OPEN_TIMEOUT} s.\nServer log:\n{lab_server.log_tail()}",
                             pytrace=False)
             page.wait_for_timeout(200)
@@ -178,7 +221,7 @@ def test_lesson_runs_in_browser(notebook, lab_server, lab_browser, screenshot_di
                                    polling=250)
         except Exception:  # noqa: BLE001 - playwright TimeoutError
             busy = page.evaluate(bh.JS_BUSY_CELLS)
-            pytest.fail(f"{notebook}: Run All did not finish within {RUN_TIMEOUT} s; "
+            pytest.fail(f"{shown}: Run All did not finish within {RUN_TIMEOUT} s; "
                         f"still running or queued: {busy}", pytrace=False)
         t_ran = time.monotonic()
 
@@ -197,31 +240,31 @@ def test_lesson_runs_in_browser(notebook, lab_server, lab_browser, screenshot_di
         tooltip = _hover_for_tooltip(page)
         if report["page_charts"] and tooltip is None:
             failures.append("no tooltip appeared when hovering the marks of the first chart")
-        slider_failures, moved, timings = _move_sliders(page)
+        slider_failures, moved, timings = _move_sliders(page, by_mouse=lab_server.app == "notebook")
         failures += slider_failures
         t_slid = time.monotonic()
         (screenshot_dir / f"{stem}{bh.REDRAW_SUFFIX}").write_text(
             json.dumps({"notebook": notebook, "panels": timings}, indent=1), encoding="utf-8"
         )
         for row in timings:
-            print(f"{notebook}: redraw {row['median_ms']:.0f} ms median of {row['presses']} "
+            print(f"{shown}: redraw {row['median_ms']:.0f} ms median of {row['presses']} "
                   f"(max {row['max_ms']:.0f} ms, {'/'.join(row['modes'])}) - cell {row['cell']} "
                   f"{row['panel']!r}")
         if moved:
             _full_screenshot(page, screenshot_dir / f"{stem}.after_slider.png")
         print(
-            f"{notebook}: open+kernel {t_ready - t0:.1f} s, run all {t_ran - t_ready:.1f} s, "
+            f"{shown}: open+kernel {t_ready - t0:.1f} s, run all {t_ran - t_ready:.1f} s, "
             f"draw {t_drawn - t_ran:.1f} s, screenshot {t_shot - t_drawn:.1f} s, sliders "
             f"{t_slid - t_shot:.1f} s, total {time.monotonic() - t0:.1f} s; "
             f"{report['page_charts']} chart(s), {moved} slider panel(s) redrawn; "
             f"screenshots in {screenshot_dir}"
         )
         for note in notes:
-            warnings.warn(NotebookWarning(f"{notebook}: {note}"), stacklevel=1)
+            warnings.warn(NotebookWarning(f"{shown}: {note}"), stacklevel=1)
         if failures:
             extra = "\n".join(console_errors[-10:])
             pytest.fail(
-                f"{notebook}: {len(failures)} problem(s) in the browser:\n  - "
+                f"{shown}: {len(failures)} problem(s) in the browser:\n  - "
                 + "\n  - ".join(failures)
                 + (f"\nbrowser console errors (last 10):\n{extra}" if extra else ""),
                 pytrace=False,

@@ -36,7 +36,7 @@ SITE_DIR_ENV = "BREAKING_RANKS_SITE_DIR"
 SITE_REQUIREMENTS = REPO_ROOT / "defection" / "site" / "requirements.txt"
 
 #: axe-core, pinned here and in install_axe.sh (change both together).
-AXE_VERSION = "4.10.3"
+AXE_VERSION = "4.14.1"
 AXE_DIR_ENV = "AXE_CORE_DIR"
 AXE_INSTALL = "sh tests/site/install_axe.sh"
 #: The impacts that fail the audit; "moderate" and "minor" are reported, not failed ...

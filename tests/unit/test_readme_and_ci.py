@@ -6,21 +6,23 @@ import re
 import subprocess
 from pathlib import Path
 
+import readme_commands
+
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+OPEN_LESSON_00 = ".venv/bin/jupyter lab --ServerApp.root_dir=. lessons/00_start_here.ipynb"
 
 
 def readme_command(name: str) -> str:
-    match = re.search(rf"<!-- command: {name} -->\s*```\w*\n(.+?)\n```", README)
-    assert match, f"README has no command block marked {name}"
-    return match.group(1)
+    return readme_commands.readme_command(README, name)
 
 
 def test_ci_runs_exactly_the_readme_commands():
     out = subprocess.run(["bash", ".ci/run", "--print-commands"], cwd=ROOT, capture_output=True, text=True, check=True)
     lines = dict(line.split(": ", 1) for line in out.stdout.strip().splitlines())
     install = readme_command("install-and-open")
-    assert install.startswith(lines["install"] + " && .venv/bin/jupyter lab lessons/00_start_here.ipynb")
+    # .ci/run strips the open part at " && .venv/bin/jupyter lab", whatever options follow.
+    assert install == lines["install"] + " && " + OPEN_LESSON_00
     assert lines["test"] == readme_command("test")
     assert lines["site"] == readme_command("site")
 
@@ -28,8 +30,18 @@ def test_ci_runs_exactly_the_readme_commands():
 def test_install_command_uses_requirements_and_opens_lesson_00():
     install = readme_command("install-and-open")
     assert "pip install -r requirements.txt" in install
-    assert install.endswith("lessons/00_start_here.ipynb")
+    # root_dir=. serves the whole course folder (test_readme_opens_course.py starts it).
+    assert install.endswith(" && " + OPEN_LESSON_00)
     assert (ROOT / "lessons" / "00_start_here.ipynb").exists()
+
+
+def test_instructors_guide_gives_the_readme_open_commands():
+    guide = (ROOT / "INSTRUCTORS.md").read_text(encoding="utf-8")
+    install = readme_command("install-and-open")
+    assert f"`{install}`" in guide
+    windows = install.split(" && ")[-1]
+    assert readme_commands.windows_form(windows) in guide
+    assert "jupyter lab lessons/00_start_here.ipynb`" not in guide
 
 
 SUPPORTED_PYTHONS = ("3.11", "3.12", "3.13", "3.14", "3.15")

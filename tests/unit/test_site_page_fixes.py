@@ -28,6 +28,19 @@ TABLE = """<table border="1" class="dataframe">
   <tbody><tr><th>0</th><td>Philippines</td></tr></tbody>
 </table>"""
 
+#: pydata-sphinx-theme 0.20's search-button-field.html, as written into every page.
+SEARCH_BUTTON = """<button class="btn search-button-field search-button__button pst-js-only" title="Search" aria-label="Search" data-bs-placement="bottom" data-bs-toggle="tooltip">
+ <i class="fa-solid fa-magnifying-glass"></i>
+ <span class="search-button__default-text">Search</span>
+ <span class="search-button__kbd-shortcut"><kbd class="kbd-shortcut__modifier">Ctrl</kbd>+<kbd class="kbd-shortcut__modifier">K</kbd></span>
+</button>"""
+#: The theme's icon-only search button (narrow screens) shows no text: its label must stay.
+ICON_SEARCH_BUTTON = (
+    '<button class="btn btn-sm pst-navbar-icon search-button search-button__button pst-js-only" '
+    'title="Search" aria-label="Search" data-bs-placement="bottom" data-bs-toggle="tooltip">'
+    '<i class="fa-solid fa-magnifying-glass fa-lg"></i></button>'
+)
+
 OTHER_TABLE = '<table class="docutils"><thead><tr><th></th><th>x</th></tr></thead></table>'
 
 
@@ -65,3 +78,13 @@ def test_fix_pages_changes_each_page_once(tmp_path):
     assert 'aria-label="Course home"' in once and "<th></th>" not in once
     assert pf.fix_pages(tmp_path) == 0  # a second run finds nothing left to do
     assert page.read_text(encoding="utf-8") == once
+
+
+def test_search_button_is_named_by_the_text_it_shows():
+    fixed = pf.name_search_button_by_its_text(SEARCH_BUTTON + ICON_SEARCH_BUTTON)
+    button = fixed.split("</button>")[0]
+    assert "aria-label" not in button  # its name is now its text: "Search Ctrl+K" (or ⌘+K)
+    assert 'aria-keyshortcuts="Control+K Meta+K"' in button and 'title="Search"' in button
+    assert '<span class="search-button__default-text">Search</span>' in button
+    assert fixed.endswith(ICON_SEARCH_BUTTON)  # an icon has no text to name it: label kept
+    assert pf.fix_page(SEARCH_BUTTON) == pf.name_search_button_by_its_text(SEARCH_BUTTON)
