@@ -139,7 +139,7 @@ def _rates_table() -> pd.DataFrame:
 
 
 def _chart_spec(x: str, y: str, mark: str = "bar") -> list:
-    return [ChartQuestion("_", None, mark=mark, encodings={"x": x, "y": y}).expected_value()]
+    return [ChartQuestion("_", None, mark=mark, encodings={"x": x, "y": y})._expected_value()]
 
 
 # --------------------------------------------------------------------------- questions

@@ -21,8 +21,18 @@ from defection.checks.results import (
     CheckResult,
     Feedback,
     _sentence,
+    show,
 )
 from defection.checks.values import _Opaque, _type_name
+
+#: Wrong values a question answers with direction and counts before it stops (see _guarded).
+SEARCH_TRIES = 3
+
+
+class Form(str):
+    """A wrong answer's message about its form — a type, a shape, a column, an option that
+    does not exist. It tells nothing about the expected value, so it is shown on every try
+    and a kind's ``_compare`` returns it as ``Form("...")``."""
 
 # --------------------------------------------------------------------------- Question
 
@@ -54,6 +64,8 @@ class Question:
     """
 
     kind = "question"
+    #: False for kinds whose feedback cannot be steered into the answer (charts, written)
+    _feedback_guard = True
 
     def __init__(
         self,
@@ -81,83 +93,121 @@ class Question:
         self.prompt = prompt
         self._expected_source = expected
         self._expected_cache: Any = _NOT_GIVEN
-        self.hints = list(hints)
-        self.solution_code = solution
+        self._hints = list(hints)
+        self._solution = solution
         self.points = float(points)
-        self.mistakes = list(mistakes)
+        self._mistakes = list(mistakes)
         self.success = success
         self._hint_index = 0
+        self._misses = 0
 
-    # ---- expected value -------------------------------------------------------
-    def expected_value(self) -> Any:
-        """The expected value (computed once). For tests and authors, not for students."""
+    # ---- the answer side: private, reached through defection.checks.answers ------------
+    def _expected_value(self) -> Any:
+        """The expected value, computed once (for the grader, tests and authors)."""
         if self._expected_cache is _NOT_GIVEN:
             src = self._expected_source
             self._expected_cache = src() if callable(src) else src
         return self._expected_cache
 
-    # ---- public API -------------------------------------------------------------
+    # ---- public API: all a student needs ------------------------------------------------
     def check(self, answer: Any = _NOT_GIVEN) -> CheckResult:
-        """Check an answer; never raises. Without an argument, reads ``self.variable``
-        from the calling notebook's namespace."""
+        """Check an answer and show the result; never raises. Without an argument, reads
+        the question's variable from the calling notebook's namespace."""
         try:
             if answer is _NOT_GIVEN:
                 answer = self._lookup(sys._getframe(1))
                 if answer is _NOT_GIVEN:
-                    return self._result(
-                        NOT_ANSWERED,
-                        f"I could not find a variable called `{self.variable}`. Did you run "
-                        "the cell that defines it, or rename it?",
+                    return show(
+                        self._result(
+                            NOT_ANSWERED,
+                            f"I could not find a variable called `{self.variable}`. Did you run "
+                            "the cell that defines it, or rename it?",
+                        )
                     )
-            return self.evaluate(answer)
-        except Exception:  # pragma: no cover - evaluate already guards
-            return self._result(INCORRECT, f"could not check this answer: {_type_name(answer)}")
+            return show(self._guarded(answer))
+        except Exception:  # pragma: no cover - _judge already guards
+            return show(
+                self._result(INCORRECT, f"could not check this answer: {_type_name(answer)}")
+            )
 
     def evaluate(self, answer: Any) -> CheckResult:
-        """Like :meth:`check` but never looks up variables (used by the grader)."""
+        """The same as ``check(answer)``: kept for notebooks written before ``check``
+        took a value."""
+        return self.check(answer)
+
+    def hint(self) -> Feedback:
+        """Show the next hint (the last one repeats)."""
+        hints = self._hints
+        if not hints:
+            rubric = getattr(self, "rubric", "")
+            if rubric:  # a written question without hints: say what a strong answer covers
+                return show(Feedback(self.name, "Hint", f"What your instructor looks for: {rubric}"))
+            return show(Feedback(self.name, "Hint", "No hint for this question: re-read the question."))
+        i = min(self._hint_index, len(hints) - 1)
+        self._hint_index = i + 1
+        return show(Feedback(self.name, f"Hint {i + 1} of {len(hints)}", hints[i]))
+
+    def solution(self) -> Feedback:
+        """Show the worked solution."""
+        body = self._solution or "No worked solution is provided for this question."
+        return show(Feedback(self.name, "Solution", body, code=bool(self._solution)))
+
+    # ---- judging -------------------------------------------------------------------------
+    def _guarded(self, answer: Any) -> CheckResult:
+        """Judge ``answer`` for a student: after a few wrong values, stop saying which way.
+
+        Directions, counts and near-misses teach on the first tries; repeated, they let a
+        student steer to the answer without doing the task (a bisection on "too high / too
+        low", flipping cells until "differs in 0 rows"). So once a question has had
+        :data:`SEARCH_TRIES` wrong values, a wrong value hears only that it is wrong, the
+        slip it matches if it is a predicted one, and where the hints are. Messages about
+        the answer's form (a type, a shape, an option that does not exist) always stay.
+        """
+        result, searchable = self._judge(answer)
+        if result.status != INCORRECT or not searchable or not self._feedback_guard:
+            return result
+        self._misses += 1
+        if self._misses <= SEARCH_TRIES:
+            return result
+        slip = self._mistake_message(answer)
+        message = (
+            f"not yet. After {SEARCH_TRIES} tries this check stops saying how far off or "
+            "which way, so that guessing cannot stand in for working it out: go back over "
+            f"each step of the task, or run {self.name}.hint() for the next hint."
+        )
+        return self._result(INCORRECT, f"{slip} {_sentence(message)}" if slip else message)
+
+    def _judge(self, answer: Any) -> tuple[CheckResult, bool]:
+        """The full verdict, and whether a wrong answer's message says something about the
+        expected value (direction, count, nearness) rather than about the answer's form."""
         try:
             if answer is Ellipsis:
                 return self._result(
                     NOT_ANSWERED, "Replace the ... placeholder with your answer, then run the cell."
-                )
+                ), False
             if isinstance(answer, _Opaque) and answer._defection_type_name == "missing":
                 return self._result(
                     NOT_ANSWERED,
                     f"the variable `{self.variable}` was not defined (renamed or deleted?)",
-                )
+                ), False
             try:
-                expected = self.expected_value()
+                expected = self._expected_value()
             except Exception as exc:
                 return self._result(
                     INCORRECT,
                     "could not check this answer: the expected value could not be computed "
                     f"({type(exc).__name__}) — please tell your instructor",
-                )
+                ), False
             ok, message = self._compare(answer, expected)
             if ok:
-                return self._result(CORRECT, self.success)
+                return self._result(CORRECT, self.success), False
+            searchable = not isinstance(message, Form)
             targeted = self._mistake_message(answer)
             if targeted:
                 message = f"{message} {targeted}".strip() if message else targeted
-            return self._result(INCORRECT, message or "That is not the expected answer.")
+            return self._result(INCORRECT, message or "That is not the expected answer."), searchable
         except Exception:
-            return self._result(INCORRECT, f"could not check this answer: {_type_name(answer)}")
-
-    def hint(self) -> Feedback:
-        """Show the next hint (the last one repeats)."""
-        if not self.hints:
-            rubric = getattr(self, "rubric", "")
-            if rubric:  # a written question without hints: say what a strong answer covers
-                return Feedback(self.name, "Hint", f"What your instructor looks for: {rubric}")
-            return Feedback(self.name, "Hint", "No hint for this question: re-read the question.")
-        i = min(self._hint_index, len(self.hints) - 1)
-        self._hint_index = i + 1
-        return Feedback(self.name, f"Hint {i + 1} of {len(self.hints)}", self.hints[i])
-
-    def solution(self) -> Feedback:
-        """Show the worked solution."""
-        body = self.solution_code or "No worked solution is provided for this question."
-        return Feedback(self.name, "Solution", body, code=bool(self.solution_code))
+            return self._result(INCORRECT, f"could not check this answer: {_type_name(answer)}"), False
 
     # ---- for subclasses --------------------------------------------------------
     def _compare(self, answer: Any, expected: Any) -> tuple[bool, str]:
@@ -168,7 +218,7 @@ class Question:
         and models, like the expected value, and some take a model run each)."""
         if getattr(self, "_mistake_cache", None) is None:
             values = []
-            for wrong, message in self.mistakes:
+            for wrong, message in self._mistakes:
                 try:
                     values.append((wrong() if callable(wrong) else wrong, message))
                 except Exception:

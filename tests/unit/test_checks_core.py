@@ -26,6 +26,7 @@ from defection.checks import (
     WrittenQuestion,
     register,
 )
+from defection.checks.answers import expected_value, judge
 
 # ---------------------------------------------------------------- a test-local lesson
 
@@ -103,7 +104,7 @@ WRONG = {
 
 def _expected_strings(q) -> list[str]:
     """Renderings of the expected value that a failure message must never contain."""
-    exp = q.expected_value()
+    exp = expected_value(q)
     if isinstance(exp, float):
         return [f"{exp:.2f}", f"{exp:.3f}", f"{100 * exp:.1f}"]
     if isinstance(exp, pd.DataFrame):
@@ -115,7 +116,7 @@ def _expected_strings(q) -> list[str]:
 def test_right_answers_pass(name):
     q = QUESTIONS.by_name(name)
     for answer in RIGHT[name]:
-        result = q.check(answer)
+        result = judge(q, answer)
         assert result.status == CORRECT, (name, answer, str(result))
         assert result.points == q.points
 
@@ -125,7 +126,7 @@ def test_wrong_answers_fail_with_helpful_message(name):
     q = QUESTIONS.by_name(name)
     assert len(WRONG[name]) >= 2
     for answer, words in WRONG[name]:
-        result = q.check(answer)
+        result = judge(q, answer)
         assert result.status == INCORRECT, (name, answer, str(result))
         assert result.points == 0
         assert words.casefold() in result.message.casefold(), (name, words, result.message)
@@ -143,45 +144,45 @@ def test_placeholder_is_not_answered(q):
 
 
 def test_size_of_error_is_directional_but_never_an_invertible_number():
-    assert "too high" in q1.check(RATE * 1.2).message
-    assert "too low" in q1.check(RATE * 0.5).message
-    assert "wrong sign" in q1.check(-RATE).message
+    assert "too high" in judge(q1, RATE * 1.2).message
+    assert "too low" in judge(q1, RATE * 0.5).message
+    assert "wrong sign" in judge(q1, -RATE).message
     for factor in (0.5, 0.9, 0.99, 1.01, 1.2, 3, 30):
-        message = q1.check(RATE * factor).message
+        message = judge(q1, RATE * factor).message
         assert "%" not in message and not any(ch.isdigit() for ch in message), message
 
 
 def test_decimals_accept_exactly_the_stated_precision():
     q = NumberQuestion("qd", "x", expected=3.888888, decimals=1)
     assert q.precision_text == "one decimal place"
-    assert q.check(3.9).passed and q.check(3.85).passed and q.check(3.888888).passed
-    assert not q.check(3.95).passed and not q.check(3.8).passed
+    assert judge(q, 3.9).passed and judge(q, 3.85).passed and judge(q, 3.888888).passed
+    assert not judge(q, 3.95).passed and not judge(q, 3.8).passed
     whole = NumberQuestion("qw", "x", expected=2877.63, decimals=0)
     assert whole.precision_text == "a whole number"
-    assert whole.check(2878).passed and whole.check(2877.63).passed
-    assert not whole.check(2877).passed and not whole.check(2879).passed
+    assert judge(whole, 2878).passed and judge(whole, 2877.63).passed
+    assert not judge(whole, 2877).passed and not judge(whole, 2879).passed
     three = NumberQuestion("q3d", "x", expected=0.76923, decimals=3)
-    assert three.check(0.769).passed and not three.check(0.77).passed
-    assert "three decimal places" in three.check(0.77).message
+    assert judge(three, 0.769).passed and not judge(three, 0.77).passed
+    assert "three decimal places" in judge(three, 0.77).message
 
 
 def test_also_accepts_another_defensible_reading_at_the_same_precision():
     q = NumberQuestion("qa", "x", expected=6000 / 186, decimals=1, also=[lambda: 6000 / 187])
-    assert q.check(32.3).passed and q.check(32.1).passed
-    assert not q.check(32.2).passed
+    assert judge(q, 32.3).passed and judge(q, 32.1).passed
+    assert not judge(q, 32.2).passed
 
 
 def test_options_say_in_the_list_or_not_never_how_far():
     q = NumberQuestion("qo", "x", expected=0.7, options=[0.55, 0.6, 0.7, 0.8],
                        recheck="look at .tipped for each.")
     assert q.precision_text == "a number from the list"
-    assert q.check(0.7).passed
-    near, far = q.check(0.6).message, q.check(0.8).message
+    assert judge(q, 0.7).passed
+    near, far = judge(q, 0.6).message, judge(q, 0.8).message
     assert "in the list" in near and "look at .tipped" in near
     for message in (near, far):
         assert "high" not in message and "low" not in message and "%" not in message
     assert near == far
-    assert "not one of the options" in q.check(0.65).message
+    assert "not one of the options" in judge(q, 0.65).message
 
 
 def test_check_reads_the_callers_variable():
@@ -230,7 +231,9 @@ def test_written_question():
     assert w1.check("too short").status == NOT_ANSWERED
     long = "**Your answer (w1):**\nDefections matter only when whole units leave together, I think."
     result = w1.check(long)
-    assert result.status == RECORDED and "recorded for your instructor" in result.message.casefold()
+    text = result.message.casefold()
+    assert result.status == RECORDED and "keeps no copy" in text and "recorded" not in text
+    assert "Ready to hand in" in str(result)
     assert result.points == 0
     assert w1.check().status == NOT_ANSWERED
     assert not w1.auto and w1 in QUESTIONS.written
@@ -316,7 +319,7 @@ def _junk():
 @pytest.mark.parametrize("q", list(QUESTIONS), ids=lambda q: q.name)
 def test_junk_never_raises(q):
     for junk in _junk():
-        result = q.check(junk)
+        result = judge(q, junk)
         assert isinstance(result, CheckResult)
         assert result.status in (CORRECT, INCORRECT, NOT_ANSWERED, RECORDED)
         assert isinstance(str(result), str) and isinstance(result._repr_html_(), str)
@@ -325,7 +328,7 @@ def test_junk_never_raises(q):
 
 
 def test_evil_object_reports_could_not_check():
-    result = q1.check(Evil())
+    result = judge(q1, Evil())
     assert result.status == INCORRECT
     assert "evil" in result.message.casefold() or "number" in result.message.casefold()
 
@@ -335,18 +338,18 @@ def test_chart_expected_from_a_builder_and_layers():
         return good_chart().encode(color="value:Q").properties(title="t")
 
     q = ChartQuestion("qc", "chart", expected=builder, channels=("x", "y"))
-    assert q.check(good_chart()).status == CORRECT
-    assert q.check(good_chart().mark_area()).status == INCORRECT
+    assert judge(q, good_chart()).status == CORRECT
+    assert judge(q, good_chart().mark_area()).status == INCORRECT
     layered = ChartQuestion(
         "ql", "chart", layers=[{"mark": "line", "encodings": {"x": "as_of:T"}},
                                {"mark": "rule", "encodings": {"y": "value:Q"}}],
     )  # fmt: skip
     rule = alt.Chart(CHART_DATA).mark_rule().encode(y="mean(value):Q")
-    assert layered.check(good_chart() + rule).status == CORRECT
-    result = layered.check(good_chart())
+    assert judge(layered, good_chart() + rule).status == CORRECT
+    result = judge(layered, good_chart())
     assert result.status == INCORRECT and "2 layers" in result.message
     assert "rule" not in result.message  # says the structure, not the answer
-    wrong_layer = layered.check(good_chart() + good_chart().mark_point())
+    wrong_layer = judge(layered, good_chart() + good_chart().mark_point())
     assert wrong_layer.status == INCORRECT and "layers" in wrong_layer.message
 
 
@@ -354,10 +357,10 @@ def test_faceted_chart_and_aggregate():
     q = ChartQuestion("qa", "chart", mark="bar", encodings={"x": "count():Q", "y": "kind:N"})
     data = pd.DataFrame({"kind": ["a", "b", "a"]})
     right = alt.Chart(data).mark_bar().encode(x="count()", y="kind:N")
-    assert q.check(right).status == CORRECT
-    assert "summarised" in q.check(alt.Chart(data).mark_bar().encode(x="sum(kind):Q", y="kind:N")).message
+    assert judge(q, right).status == CORRECT
+    assert "summarised" in judge(q, alt.Chart(data).mark_bar().encode(x="sum(kind):Q", y="kind:N")).message
     faceted = right.facet(column="kind:N")
-    assert q.check(faceted).status == CORRECT
+    assert judge(q, faceted).status == CORRECT
 
 
 def test_set_feedback_names_the_students_own_extra_items_only():

@@ -20,6 +20,7 @@ import check_harness as H
 import pytest
 
 from defection.checks import CORRECT, INCORRECT, load_questions
+from defection.checks.answers import expected_value, judge, predicted_mistakes
 
 LESSONS = ("01", "02", "03", "04", "05")
 NUMBERS = [
@@ -37,9 +38,9 @@ TIMES = re.compile(r"(\d+(?:\.\d+)?)\s+times")
 
 
 def wrong_values(q) -> list[float]:
-    expected = float(q.expected_value())
+    expected = float(expected_value(q))
     values = [expected * f for f in FACTORS] + [expected + d for d in (-1, 1, -0.1, 0.1)]
-    for wrong, _ in q.mistakes:
+    for wrong, _ in predicted_mistakes(q):
         try:
             values.append(float(wrong() if callable(wrong) else wrong))
         except Exception:
@@ -48,7 +49,7 @@ def wrong_values(q) -> list[float]:
         values += list(q.options)
     out = []
     for v in values:
-        if not math.isfinite(v) or q.evaluate(v).status == CORRECT:
+        if not math.isfinite(v) or judge(q, v).status == CORRECT:
             continue
         if expected and (math.isclose(v / expected, 100, rel_tol=0.02)
                          or math.isclose(v / expected, 0.01, rel_tol=0.02)):
@@ -76,21 +77,21 @@ def estimate(value: float, message: str) -> float | None:
 def simple_search_recovers(q, start: float, rounds: int = 3) -> bool:
     value = start
     for _ in range(rounds):
-        result = q.evaluate(value)
+        result = judge(q, value)
         if result.status == CORRECT:
             return True
         guess = estimate(value, result.message)
         if guess is None or not math.isfinite(guess):
             return False
         value = guess
-    return q.evaluate(value).status == CORRECT
+    return judge(q, value).status == CORRECT
 
 
 @pytest.mark.parametrize("lesson,q", NUMBERS, ids=IDS)
 def test_feedback_cannot_be_inverted_into_the_answer(lesson, q):
     values = wrong_values(q)
     assert len(values) >= 10, (q.name, values)
-    expected = float(q.expected_value())
+    expected = float(expected_value(q))
     for value in values:
         result = H.assert_fails_without_revealing(q, value, expected)
         assert not simple_search_recovers(q, value), (lesson, q.name, value, result.message)
@@ -99,11 +100,11 @@ def test_feedback_cannot_be_inverted_into_the_answer(lesson, q):
 @pytest.mark.parametrize("lesson,q", [c for c in NUMBERS if c[1].options is not None],
                          ids=[i for i, c in zip(IDS, NUMBERS) if c[1].options is not None])
 def test_pick_from_a_list_feedback_never_says_how_far_or_which_way(lesson, q):
-    expected = float(q.expected_value())
+    expected = float(expected_value(q))
     assert any(math.isclose(expected, o) for o in q.options), q.name
     generic = set()
     for option in q.options:
-        result = q.evaluate(option)
+        result = judge(q, option)
         if result.status == CORRECT:
             continue
         assert result.status == INCORRECT
@@ -140,14 +141,14 @@ def test_the_rounding_cases_from_the_issue():
     """The lesson's rounded figures pass where the prompt allows them; loose answers do not."""
     s01 = load_questions("defection.checks.lesson01", fresh=False)
     s04 = load_questions("defection.checks.lesson04", fresh=False)
-    assert s01.by_name("q4").evaluate(3.9).status == CORRECT  # the lesson's rounded odds ratio
-    lost = float(s04.by_name("q9").expected_value())
-    assert s04.by_name("q9").evaluate(round(lost)).status == CORRECT  # a whole number of people
+    assert judge(s01.by_name("q4"), 3.9).status == CORRECT  # the lesson's rounded odds ratio
+    lost = float(expected_value(s04.by_name("q9")))
+    assert judge(s04.by_name("q9"), round(lost)).status == CORRECT  # a whole number of people
     q1 = s04.by_name("q1")
-    rate = float(q1.expected_value())
-    assert q1.evaluate(round(rate, 1)).status == CORRECT
-    assert q1.evaluate(rate * 1.005).status == INCORRECT  # 0.5% off is no longer accepted
-    assert q1.evaluate(rate * 186 / 187).status == CORRECT  # both end days counted
+    rate = float(expected_value(q1))
+    assert judge(q1, round(rate, 1)).status == CORRECT
+    assert judge(q1, rate * 1.005).status == INCORRECT  # 0.5% off is no longer accepted
+    assert judge(q1, rate * 186 / 187).status == CORRECT  # both end days counted
 
 
 def test_pick_from_a_list_questions_cannot_be_found_by_direction():

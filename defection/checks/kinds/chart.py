@@ -306,6 +306,7 @@ class ChartQuestion(Question):
     """
 
     kind = "chart"
+    _feedback_guard = False  # a chart cannot be steered to by its messages: they stay whole
 
     def __init__(
         self,
@@ -345,9 +346,9 @@ class ChartQuestion(Question):
         ]
 
     # ---- what is expected ----------------------------------------------------------
-    def expected_value(self) -> Any:
+    def _expected_value(self) -> Any:
         if self.alternatives:
-            return [a.expected_value() for a in self.alternatives]
+            return [a._expected_value() for a in self.alternatives]
         if self._expected_source is None:
             if self.layers:
                 return [
@@ -362,7 +363,7 @@ class ChartQuestion(Question):
                 ]
             return [{"mark": self.mark, "encoding": self.encodings}]
         if self._expected_cache is _NOT_GIVEN:
-            chart = super().expected_value()
+            chart = super()._expected_value()
             spec, problem = _chart_to_dict(chart)
             if spec is None:
                 raise ValueError(problem)
@@ -380,7 +381,7 @@ class ChartQuestion(Question):
             ]
         return self._expected_cache
 
-    def expected_rows(self) -> list | None:
+    def _expected_rows(self) -> list | None:
         """The rows the task's table holds, as altair embeds them (None: not checked)."""
         if self._data_source is None:
             return None
@@ -481,7 +482,7 @@ class ChartQuestion(Question):
         datasets = spec.get("datasets") if isinstance(spec.get("datasets"), Mapping) else {}
         views, structure = _single_views(spec, datasets)
         probe = ChartQuestion(self.name, None)
-        for wrong, message in self.mistakes:
+        for wrong, message in self._mistakes:
             try:
                 value = wrong() if callable(wrong) else wrong
             except Exception:
@@ -511,7 +512,7 @@ class ChartQuestion(Question):
         return ""
 
     def _rows_problem(self, views: Sequence[Mapping[str, Any]]) -> str:
-        want = self.expected_rows()
+        want = self._expected_rows()
         if want is None:
             return ""
         got = next((v["rows"] for v in views if v["rows"] is not None), None)

@@ -22,7 +22,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from defection.checks.question import Question
+from defection.checks.question import Form, Question
 from defection.checks.values import _as_number
 
 
@@ -53,7 +53,7 @@ class NumberQuestion(Question):
         self.decimals = decimals
         self.options = [float(o) for o in options] if options is not None else None
         self.recheck = recheck
-        self.also = list(also)
+        self._also = list(also)
         if decimals is not None:
             # half a unit of the last asked-for decimal, plus float noise
             self.abs_tol = 0.5 * 10.0 ** (-decimals) + 1e-9 * 10.0 ** (-decimals)
@@ -85,7 +85,7 @@ class NumberQuestion(Question):
 
     def _accepted(self) -> list[float]:
         values = []
-        for extra in self.also:
+        for extra in self._also:
             try:
                 values.append(float(extra() if callable(extra) else extra))
             except Exception:
@@ -96,16 +96,16 @@ class NumberQuestion(Question):
         exp = float(expected)
         value, problem = _as_number(answer)
         if problem:
-            return False, problem + "."
+            return False, Form(problem + ".")
         assert value is not None
         if math.isnan(value):
-            return False, "your answer is NaN (not a number): check for missing values or 0/0."
+            return False, Form("your answer is NaN (not a number): check for missing values or 0/0.")
         if math.isinf(value):
-            return False, "your answer is infinite: check for a division by zero."
+            return False, Form("your answer is infinite: check for a division by zero.")
         if self._close(value, exp) or any(self._close(value, v) for v in self._accepted()):
             return True, ""
         if self.options is not None:
-            return False, self._option_message(value)
+            return False, Form(self._option_message(value))
         return False, self._size_message(value, exp)
 
     def _option_message(self, value: float) -> str:
@@ -118,15 +118,41 @@ class NumberQuestion(Question):
         again = self.recheck or "run the model for each option and read the condition again."
         return f"your pick is in the list, but it is not the option asked for: {again}"
 
+    def _rounded_early(self, value: float, exp: float) -> str:
+        """Say so when the answer is the expected value rounded to fewer decimals than asked
+        (0.00 where four decimals are asked reads as "far too low" otherwise)."""
+        if not self.decimals:
+            return ""
+        for places in range(self.decimals):
+            if math.isclose(value, round(value, places), abs_tol=1e-12) and math.isclose(
+                value, round(exp, places), abs_tol=1e-12
+            ):
+                shown = "a whole number" if places == 0 else (
+                    "one decimal place" if places == 1 else f"{places} decimal places"
+                )
+                return (
+                    f"Your answer looks rounded to {shown}, and the task asks for "
+                    f"{self.precision_text}: keep more decimals (round only at the very end)."
+                )
+        return ""
+
     def _size_message(self, value: float, exp: float) -> str:
         direction = "too high" if value > exp else "too low"
         if exp == 0:
             return f"Your answer is {direction}."
         ratio = value / exp
+        rounded = self._rounded_early(value, exp)
+        if rounded:
+            return rounded
         if math.isclose(ratio, 100, rel_tol=0.02):
+            if 0 <= exp <= 1:
+                return (
+                    "Your answer is about 100 times too large: did you give a percentage where "
+                    "a share between 0 and 1 is asked for?"
+                )
             return (
-                "Your answer is about 100 times too large: did you give a percentage where "
-                "a share between 0 and 1 is asked for?"
+                "Your answer is about 100 times too large: did you multiply by 100? The task "
+                "asks for the plain number, not a percentage."
             )
         if math.isclose(ratio, 0.01, rel_tol=0.02):
             return (
