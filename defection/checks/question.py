@@ -226,6 +226,10 @@ class Question:
             self._mistake_cache = values
         return self._mistake_cache
 
+    def _matches_mistake(self, answer: Any, wrong: Any) -> bool:
+        """Whether ``answer`` is the predicted wrong value (at the question's precision)."""
+        return self._compare(answer, wrong)[0]
+
     def _mistake_message(self, answer: Any) -> str:
         """The message of the predicted mistake the answer matches; "" if none.
 
@@ -235,7 +239,7 @@ class Question:
         matches: list[tuple[Any, str]] = []
         for value, message in self._mistake_values():
             try:
-                if self._compare(answer, value)[0]:
+                if self._matches_mistake(answer, value):
                     matches.append((value, message))
             except Exception:
                 continue

@@ -53,21 +53,25 @@ def show(result: Any) -> Any:
         from IPython import get_ipython
     except Exception:  # pragma: no cover - IPython is a course requirement
         return result
-    if get_ipython() is None:
+    shell = get_ipython()
+    if shell is None:
         return result
     _publish(result)
-    result._shown = True
+    result._shown_in = getattr(shell, "execution_count", None)
     return result
 
 
 class _ShowsOnce:
-    """Rich display that skips the one repeat :func:`show` would otherwise cause."""
+    """Rich display that skips the one repeat :func:`show` would otherwise cause: the
+    result as the last value of the cell that already showed it."""
 
-    _shown = False
+    _shown_in: Any = None
 
     def _ipython_display_(self) -> None:
-        if self._shown:
-            self._shown = False  # shown as it ran; a later display(result) shows it again
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if self._shown_in is not None and self._shown_in == getattr(shell, "execution_count", -1):
             return
         _publish(self)
 

@@ -8,9 +8,13 @@ Two rules keep the feedback honest without giving the answer away:
   places. ``decimals=0`` asks for a whole number. ``also=[...]`` lists other values a
   defensible reading of the task gives (e.g. counting both end days), each at the same
   precision.
-* **Magnitude is never a number that can be inverted.** A wrong answer hears its
-  direction and a coarse band ("close", "in the right range", "more than twice"), never
-  "by about 20%", from which ``answer / 1.2`` would recover the expected value. When the
+* **Magnitude is never a number that can be inverted, nor a direction to bisect.** A
+  wrong answer hears a coarse band ("very close", "in the right range", "of the right
+  order of size"); only an answer off by more than a factor of two hears which way
+  ("more than twice too large"), which names a slip (a count for a share, the wrong
+  rows) rather than a step. Never "by about 20%", from which ``answer / 1.2`` would
+  recover the expected value, and after a few wrong values no direction at all (see
+  :meth:`defection.checks.question.Question._guarded`). When the
   answer is one of a short list (``options=[...]``), the message says only whether the
   pick is in the list and what to re-examine (``recheck``): with a sorted list, even
   "too high" would give the answer away in one or two tries.
@@ -24,6 +28,12 @@ from typing import Any
 
 from defection.checks.question import Form, Question
 from defection.checks.values import _as_number
+
+
+def _places(n: int) -> str:
+    words = ("one", "two", "three", "four", "five", "six")
+    spelled = words[n - 1] if n <= len(words) else str(n)
+    return "one decimal place" if n == 1 else f"{spelled} decimal places"
 
 
 def _spell(value: float) -> str:
@@ -74,10 +84,7 @@ class NumberQuestion(Question):
         if self.decimals == 0:
             return "a whole number"
         if self.decimals is not None:
-            words = ("one", "two", "three", "four", "five", "six")
-            n = self.decimals
-            spelled = words[n - 1] if n <= len(words) else str(n)
-            return "one decimal place" if n == 1 else f"{spelled} decimal places"
+            return _places(self.decimals)
         return ""
 
     def _close(self, value: float, exp: float) -> bool:
@@ -118,18 +125,37 @@ class NumberQuestion(Question):
         again = self.recheck or "run the model for each option and read the condition again."
         return f"your pick is in the list, but it is not the option asked for: {again}"
 
+    def _matches_mistake(self, answer: Any, wrong: Any) -> bool:
+        """A predicted slip whose value rounds to zero at the asked precision is named only
+        for an answer within 1% of it: otherwise every near-zero answer, whatever its cause,
+        would be told it made that slip (05 q1 called any 0.000 "the default settings")."""
+        value, problem = _as_number(answer)
+        try:
+            slip = float(wrong)
+        except (TypeError, ValueError):
+            return False
+        if problem or value is None:
+            return False
+        if self.decimals is not None and abs(slip) < 0.5 * 10.0 ** (-self.decimals):
+            return math.isclose(value, slip, rel_tol=0.01, abs_tol=0.0)
+        return self._close(value, slip)
+
     def _rounded_early(self, value: float, exp: float) -> str:
         """Say so when the answer is the expected value rounded to fewer decimals than asked
         (0.00 where four decimals are asked reads as "far too low" otherwise)."""
         if not self.decimals:
             return ""
-        for places in range(self.decimals):
+        if value == 0 and round(exp) == 0:
+            return (
+                f"Your answer is 0, and the task asks for {self.precision_text}: if you "
+                "rounded, keep more decimals so a small number stays visible; if you did not, "
+                "check which rows and which formula you used."
+            )
+        for places in range(1, self.decimals):
             if math.isclose(value, round(value, places), abs_tol=1e-12) and math.isclose(
                 value, round(exp, places), abs_tol=1e-12
             ):
-                shown = "a whole number" if places == 0 else (
-                    "one decimal place" if places == 1 else f"{places} decimal places"
-                )
+                shown = _places(places)
                 return (
                     f"Your answer looks rounded to {shown}, and the task asks for "
                     f"{self.precision_text}: keep more decimals (round only at the very end)."
@@ -137,9 +163,8 @@ class NumberQuestion(Question):
         return ""
 
     def _size_message(self, value: float, exp: float) -> str:
-        direction = "too high" if value > exp else "too low"
         if exp == 0:
-            return f"Your answer is {direction}."
+            return "That is not the expected answer: check each step."
         ratio = value / exp
         rounded = self._rounded_early(value, exp)
         if rounded:
@@ -163,19 +188,24 @@ class NumberQuestion(Question):
             return "Your answer has the wrong sign: check the order of a subtraction."
         rel = abs(value - exp) / abs(exp)
         wanted = f" Give at least {self.precision_text}." if self.decimals else ""
+        # Within a factor of two the message says how near, never which way: a direction
+        # there is a bisection step, and near the answer it no longer teaches a slip.
         if rel < 0.02:
             return (
-                f"Very close, but {direction}: do not round before the last step, check you "
+                "Very close, but not right: do not round before the last step, check you "
                 f"used the right rows, and keep enough decimals.{wanted}"
             )
         if rel < 0.25:
-            return f"Your answer is {direction}, but in the right range: check each step."
-        if value > exp:
-            size = "more than ten times too large" if ratio > 10 else (
-                "more than twice too large" if ratio > 2 else "far too high"
+            return "In the right range, but not right: check each step."
+        if 0.5 <= ratio <= 2:
+            return (
+                "Not right, though of the right order of size: check which rows and which "
+                "formula you used."
             )
+        if value > exp:
+            size = "more than ten times too large" if ratio > 10 else "more than twice too large"
         else:
             size = "less than a tenth of the expected size" if ratio < 0.1 else (
-                "less than half the expected size" if ratio < 0.5 else "far too low"
+                "less than half the expected size"
             )
         return f"Your answer is {size}: check which rows and which formula you used."
