@@ -81,7 +81,7 @@ RIGHT = {
 
 # plausible wrong answers, with words the message must contain
 WRONG = {
-    "q1": [(0.6, "too high"), (0.40, "too low"), (52.38095238, "100 times"), (1 - RATE, "failure rate"),
+    "q1": [(0.6, "right range"), (0.1, "less than half"), (52.38095238, "100 times"), (1 - RATE, "failure rate"),
            ("0.52", "quotes"), (pd.Series([0.1, 0.2]), "single number"), (0.52, "close")],
     "q2": [("b", "army held together"), ("d", "not one of the options"), (["a"], "one option")],
     "q3": [(["Egypt", "Philippines"], "missing"), (["Egypt", "Philippines", "Indonesia", "China"], "'China' does not belong"),
@@ -143,9 +143,13 @@ def test_placeholder_is_not_answered(q):
     assert "not answered" in str(result).casefold()
 
 
-def test_size_of_error_is_directional_but_never_an_invertible_number():
-    assert "too high" in judge(q1, RATE * 1.2).message
-    assert "too low" in judge(q1, RATE * 0.5).message
+def test_size_of_error_is_a_band_never_an_invertible_number_nor_a_near_direction():
+    for factor in (0.6, 0.9, 0.99, 1.01, 1.2, 1.9):
+        message = judge(q1, RATE * factor).message.casefold()
+        assert not any(w in message for w in ("high", "low", "large", "small")), message
+    assert "very close" in judge(q1, RATE * 1.01).message.casefold()
+    assert "more than twice too large" in judge(q1, RATE * 3).message
+    assert "less than half" in judge(q1, RATE * 0.3).message
     assert "wrong sign" in judge(q1, -RATE).message
     for factor in (0.5, 0.9, 0.99, 1.01, 1.2, 3, 30):
         message = judge(q1, RATE * factor).message
@@ -379,3 +383,65 @@ def test_the_nearest_predicted_mistake_names_the_slip_when_two_match():
     )
     assert "last month only" in q.check(0.002).message
     assert "a share" in q.check(0.26).message
+
+
+# ---------------------------------------------------------------- search-proof feedback
+
+
+def test_after_three_wrong_values_a_question_stops_steering():
+    q = NumberQuestion("qs", "x", expected=0.4, decimals=3, hints=["Read the table again."],
+                       mistakes=[(0.04, "A tenth of the answer: did you divide twice?")])
+    first = [q.check(v).message for v in (0.9, 0.1, 0.3)]
+    assert "more than twice too large" in first[0] and "less than half" in first[1]
+    later = q.check(5.0).message
+    assert "stops saying" in later and "qs.hint()" in later and "large" not in later
+    assert "divide twice" in q.check(0.04).message  # a predicted slip is still named
+    assert "expected a number" in q.check("abc").message.casefold()  # form problems always speak
+    assert q.check(0.4).passed
+    assert "more than ten times" in judge(q, 5.0).message  # the grader's verdict is whole
+
+
+def test_written_and_chart_questions_are_not_guarded():
+    w = WrittenQuestion("wg", prompt="Why?")
+    for _ in range(5):
+        assert "write at least" in w.check("too short").message
+
+
+def test_a_list_of_everything_hears_no_names_and_no_count_to_drop_from():
+    q = SetQuestion("qn", "x", expected=["a", "b", "c"])
+    everything = list("abcdefgh")
+    msg = judge(q, everything).message
+    assert not any(f"'{c}'" in msg for c in "defgh"), msg
+    same = [judge(q, [c for c in everything if c != drop]).message.split(":")[1] for drop in "ah"]
+    assert same[0] == same[1] == msg.split(":")[1]
+    near = judge(q, ["a", "b", "c", "x"]).message
+    assert "'x' does not belong" in near  # nearly right: the one slip is named
+
+
+def test_each_once_is_checked_when_the_prompt_says_so():
+    q = SetQuestion("qu", "x", expected=["a", "b"], unique=True)
+    result = judge(q, ["a", "b", "a"])
+    assert not result.passed and "more than once" in result.message
+    assert judge(q, ["b", "a"]).passed
+    assert judge(SetQuestion("qd", "x", expected=["a", "b"]), ["a", "b", "a"]).passed
+
+
+def test_rounding_and_zero_are_named_as_such():
+    q = NumberQuestion("qr", "x", expected=0.0024694, decimals=4)
+    assert "four decimal places" in judge(q, 0.0).message
+    assert "rounded to two decimal places" in NumberQuestion(
+        "qr2", "x", expected=0.76923, decimals=3
+    ).check(0.77).message
+
+
+def test_a_percentage_of_a_ratio_is_not_called_a_share():
+    q = NumberQuestion("qp", "x", expected=1.5217, decimals=2)
+    message = judge(q, 152.17).message
+    assert "100 times" in message and "share" not in message
+
+
+def test_a_near_zero_slip_is_named_only_for_that_value():
+    q = NumberQuestion("qz", "x", expected=0.009, decimals=3,
+                       mistakes=[(3.9e-05, "That is the default run.")])
+    assert "default run" in judge(q, 3.9e-05).message
+    assert "default run" not in judge(q, 0.0004).message

@@ -73,8 +73,15 @@ class SetQuestion(Question):
         right = len(got & want)
         wrong = got - want
         missing = len(want - got)
+        if len(wrong) > NAMED_EXTRAS:
+            # far off: no count and no name, or dropping one item at a time would sort them
+            return False, (
+                f"more than {NAMED_EXTRAS} of your {len(got)} items should not be there: decide "
+                "for each candidate whether it meets the condition, rather than listing them "
+                "all."
+            )
         parts = [f"{right} of your {len(got)} item(s) are right"]
-        if wrong and len(wrong) <= NAMED_EXTRAS and missing <= 1:
+        if wrong and missing <= 1:
             # nearly right: naming the student's own extra items teaches the last slip
             # (unless an item quotes a right one, e.g. two names in one string)
             right_texts = [str(k[1]) for k in want if k[0] == "s" and k[1]]
