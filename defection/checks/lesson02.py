@@ -257,7 +257,7 @@ q4 = FrameQuestion(
     ignore_row_order=True,
     hints=[
         "Group the whole table by the column 'kind' and count the rows in each group.",
-        "df.groupby('kind').size() counts rows (also those with an empty 'value'); "
+        "eco.groupby('kind').size() counts rows (also those with an empty 'value'); "
         ".count() would skip empty cells.",
         "Fill in the blanks: rows_by_kind = eco.groupby(..., "
         "observed=True)....().reset_index(name='rows')",
@@ -352,8 +352,9 @@ q6 = NumberQuestion(
 q7 = SetQuestion(
     "q7",
     variable="exited_companies",
-    prompt="Foreign companies with an 'exit' row in the economy table",
+    prompt="Foreign companies with an 'exit' row in the economy table, each once",
     expected=_exited,
+    unique=True,  # the task says "each company once"
     hints=[
         "Keep the rows whose kind is 'exit' and look at the column 'actor'.",
         "One actor cell names two companies separated by '; ': list each company once.",

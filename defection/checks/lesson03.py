@@ -210,9 +210,10 @@ q1 = NumberQuestion(
         "You should get two rows.",
         "A running total grows: the soldiers added between the two dates are the later "
         "value minus the earlier value. Divide by the number of days between the dates.",
-        "Fill in the blanks: earlier, later = embrace.iloc[0], embrace.iloc[...]; days = "
-        "(later['as_of'] - earlier[...]).days; then daily_rate = (later['value'] - ...) / "
-        "days.",
+        "Fill in the blanks: embrace = counts[... & ... & ...].sort_values('as_of') (the "
+        "two rows themselves, not the True/False mask); earlier, later = embrace.iloc[0], "
+        "embrace.iloc[...]; days = (later['as_of'] - earlier[...]).days; then daily_rate = "
+        "(later['value'] - ...) / days.",
     ],
     solution=(
         "embrace = counts[\n"
@@ -489,8 +490,8 @@ q9 = NumberQuestion(
     hints=[
         "Same run as q8, another row.",
         "The rank is written 'senior officer' (singular, lower case).",
-        "Fill in the blank: with shares from q8, share_senior = shares[...] (the rank is "
-        "written as in the 'rank' column).",
+        "Fill in the blank: shares = calculus(**settings).set_index('rank')['share'] (as in "
+        "q8); then share_senior = shares[...] (the rank is written as in the 'rank' column).",
     ],
     solution='share_senior = float(shares["senior officer"])',
     mistakes=[

@@ -221,11 +221,12 @@ q2 = NumberQuestion(
 q3 = FrameQuestion(
     "q3",
     variable="preset_outputs",
-    prompt="One row per preset: preset, senior_defection, senior_softliners, elite_split, "
-    "rank_and_file_out, split_at_top",
+    prompt="One row per preset, in the order of PRESETS: preset, senior_defection, "
+    "senior_softliners, elite_split, rank_and_file_out, split_at_top",
     expected=_table,
     check_index=False,
-    ignore_row_order=True,
+    ignore_row_order=False,  # the task says "in the order of PRESETS"
+    order="the task asks for the order of PRESETS: loop over PRESETS.items() as it is.",
     rtol=1e-6,
     atol=1e-9,
     hints=[
@@ -389,7 +390,7 @@ q7 = NumberQuestion(
         "scenario(**{**PRESETS['Economic collapse'], 'incentives': 0.6}).",
         "Loop over the options in increasing order; for each, run the scenario and look at "
         "result.split_at_top (True or False). Keep the options where it is True.",
-        "Fill in the blanks: turns_on = [x for x in options if "
+        "Fill in the blanks: turns_on = [x for x in [0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0] if "
         "scenario(**{**PRESETS['Economic collapse'], 'incentives': ...}).split_at_top]; then "
         "smallest_incentives = ...(turns_on).",
     ],

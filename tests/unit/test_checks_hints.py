@@ -4,13 +4,16 @@ model answer behind .solution()."""
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 
 from defection.checks import load_questions
 from defection.checks.answers import expected_value, hint_texts, model_answer, solution_text
 
+ROOT = Path(__file__).resolve().parents[2]
 LESSONS = ("01", "02", "03", "04", "05")
 SETS = {n: load_questions(f"defection.checks.lesson{n}", fresh=False) for n in LESSONS}
 AUTO = [(lesson, q) for lesson, qs in SETS.items() for q in qs.auto]
@@ -64,3 +67,33 @@ def test_a_written_question_without_hints_falls_back_to_its_rubric():
 
     w = WrittenQuestion("wx", prompt="p", rubric="2 pts: uses evidence.", model_answer="m")
     assert "uses evidence" in str(w.hint())
+
+
+def _names_defined(code: str) -> set[str]:
+    """Names a piece of code assigns, loops over or imports (read, not run)."""
+    names = set(re.findall(r"(?<![\w.\[])([A-Za-z_]\w*)\s*=(?!=)", code))
+    for pair in re.findall(r"([A-Za-z_]\w*)\s*,\s*([A-Za-z_]\w*)\s*(?:=(?!=)|\s+in\b)", code):
+        names |= set(pair)
+    names |= set(re.findall(r"\bfor\s+([A-Za-z_]\w*)\s+in\b", code))
+    names |= set(re.findall(r"\bimport\s+(?:[\w.]+\s+as\s+)?([A-Za-z_]\w*)", code))
+    for group in re.findall(r"\bfrom\s+[\w.]+\s+import\s+\(?([\w,\s]+)\)?", code):
+        names |= {n.strip() for n in group.split(",") if n.strip()}
+    return names
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_fill_in_hints_use_only_names_the_exercise_or_the_hint_defines(lesson):
+    """Hint 3 of 03 q1 and 05 q7 once used `embrace` and `options`, defined by no cell."""
+    import builtins
+
+    path = next((ROOT / "exercises").glob(f"{lesson}_*.ipynb"))
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    known = _names_defined(code) | set(dir(builtins))
+    for q in load_questions(f"defection.checks.lesson{lesson}", fresh=False).auto:
+        last = hint_texts(q)[-1]
+        if not last.startswith("Fill in"):
+            continue
+        used = set(re.findall(r"(?<![\w.'\"])([A-Za-z_]\w*)(?=\.[A-Za-z_]|\[)", last))
+        unknown = sorted(used - known - _names_defined(last))
+        assert not unknown, (lesson, q.name, unknown, last)
