@@ -100,6 +100,7 @@ class Question:
         self.success = success
         self._hint_index = 0
         self._misses = 0
+        self._tries = 0  # wrong values before the one being judged (see _judge)
 
     # ---- the answer side: private, reached through defection.checks.answers ------------
     def _expected_value(self) -> Any:
@@ -163,7 +164,7 @@ class Question:
         slip it matches if it is a predicted one, and where the hints are. Messages about
         the answer's form (a type, a shape, an option that does not exist) always stay.
         """
-        result, searchable = self._judge(answer)
+        result, searchable = self._judge(answer, tries=self._misses)
         if result.status != INCORRECT or not searchable or not self._feedback_guard:
             return result
         self._misses += 1
@@ -177,9 +178,11 @@ class Question:
         )
         return self._result(INCORRECT, f"{slip} {_sentence(message)}" if slip else message)
 
-    def _judge(self, answer: Any) -> tuple[CheckResult, bool]:
+    def _judge(self, answer: Any, tries: int = 0) -> tuple[CheckResult, bool]:
         """The full verdict, and whether a wrong answer's message says something about the
-        expected value (direction, count, nearness) rather than about the answer's form."""
+        expected value (direction, count, nearness) rather than about the answer's form.
+        ``tries`` is how many wrong values came before (0 for the grader's fresh look)."""
+        self._tries = tries
         try:
             if answer is Ellipsis:
                 return self._result(

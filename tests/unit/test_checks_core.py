@@ -81,8 +81,8 @@ RIGHT = {
 
 # plausible wrong answers, with words the message must contain
 WRONG = {
-    "q1": [(0.6, "right range"), (0.1, "less than half"), (52.38095238, "100 times"), (1 - RATE, "failure rate"),
-           ("0.52", "quotes"), (pd.Series([0.1, 0.2]), "single number"), (0.52, "close")],
+    "q1": [(0.6, "not right"), (0.1, "less than half"), (52.38095238, "100 times"), (1 - RATE, "failure rate"),
+           ("0.52", "quotes"), (pd.Series([0.1, 0.2]), "single number"), (0.52, "do not round")],
     "q2": [("b", "army held together"), ("d", "not one of the options"), (["a"], "one option")],
     "q3": [(["Egypt", "Philippines"], "missing"), (["Egypt", "Philippines", "Indonesia", "China"], "'China' does not belong"),
            ("Egypt", "list")],
@@ -147,7 +147,7 @@ def test_size_of_error_is_a_band_never_an_invertible_number_nor_a_near_direction
     for factor in (0.6, 0.9, 0.99, 1.01, 1.2, 1.9):
         message = judge(q1, RATE * factor).message.casefold()
         assert not any(w in message for w in ("high", "low", "large", "small")), message
-    assert "very close" in judge(q1, RATE * 1.01).message.casefold()
+    assert "not right" in judge(q1, RATE * 1.01).message.casefold()
     assert "more than twice too large" in judge(q1, RATE * 3).message
     assert "less than half" in judge(q1, RATE * 0.3).message
     assert "wrong sign" in judge(q1, -RATE).message
@@ -392,7 +392,7 @@ def test_after_three_wrong_values_a_question_stops_steering():
     q = NumberQuestion("qs", "x", expected=0.4, decimals=3, hints=["Read the table again."],
                        mistakes=[(0.04, "A tenth of the answer: did you divide twice?")])
     first = [q.check(v).message for v in (0.9, 0.1, 0.3)]
-    assert "more than twice too large" in first[0] and "less than half" in first[1]
+    assert "more than twice too large" in first[0] and "less than half" not in first[1]
     later = q.check(5.0).message
     assert "stops saying" in later and "qs.hint()" in later and "large" not in later
     assert "divide twice" in q.check(0.04).message  # a predicted slip is still named

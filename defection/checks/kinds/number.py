@@ -9,12 +9,11 @@ Two rules keep the feedback honest without giving the answer away:
   defensible reading of the task gives (e.g. counting both end days), each at the same
   precision.
 * **Magnitude is never a number that can be inverted, nor a direction to bisect.** A
-  wrong answer hears a coarse band ("very close", "in the right range", "of the right
-  order of size"); only an answer off by more than a factor of two hears which way
-  ("more than twice too large"), which names a slip (a count for a share, the wrong
-  rows) rather than a step. Never "by about 20%", from which ``answer / 1.2`` would
-  recover the expected value, and after a few wrong values no direction at all (see
-  :meth:`defection.checks.question.Question._guarded`). When the
+  first wrong value off by more than a factor of two hears which way ("more than ten
+  times too large"), which names a slip (a count for a share, the wrong rows); nearer
+  values and later tries hear neither way nor distance, only the slips the question
+  predicts (a percentage for a share, the default settings, rounding too early). Never
+  "by about 20%", from which ``answer / 1.2`` would recover the expected value. When the
   answer is one of a short list (``options=[...]``), the message says only whether the
   pick is in the list and what to re-examine (``recheck``): with a sorted list, even
   "too high" would give the answer away in one or two tries.
@@ -28,6 +27,10 @@ from typing import Any
 
 from defection.checks.question import Form, Question
 from defection.checks.values import _as_number
+
+
+#: Wrong values that may still hear which way they are off (far off only); see _size_message.
+FAR_DIRECTION_TRIES = 1
 
 
 def _places(n: int) -> str:
@@ -186,22 +189,17 @@ class NumberQuestion(Question):
             )
         if ratio < 0:
             return "Your answer has the wrong sign: check the order of a subtraction."
-        rel = abs(value - exp) / abs(exp)
-        wanted = f" Give at least {self.precision_text}." if self.decimals else ""
-        # Within a factor of two the message says how near, never which way: a direction
-        # there is a bisection step, and near the answer it no longer teaches a slip.
-        if rel < 0.02:
-            return (
-                "Very close, but not right: do not round before the last step, check you "
-                f"used the right rows, and keep enough decimals.{wanted}"
-            )
-        if rel < 0.25:
-            return "In the right range, but not right: check each step."
-        if 0.5 <= ratio <= 2:
-            return (
-                "Not right, though of the right order of size: check which rows and which "
-                "formula you used."
-            )
+        # Only a first wrong value far from the answer hears which way: "more than ten
+        # times too large" names a slip (a count for a share, the wrong rows). Anything
+        # nearer, or any later try, hears neither way nor distance: each would be a
+        # bisection step, and so near the answer neither teaches anything.
+        wanted = f" (the task asks for {self.precision_text})" if self.decimals else ""
+        generic = (
+            "Not right: check each step and which rows you used, and do not round before "
+            f"the last step{wanted}."
+        )
+        if self._tries >= FAR_DIRECTION_TRIES or 0.5 <= ratio <= 2:
+            return generic
         if value > exp:
             size = "more than ten times too large" if ratio > 10 else "more than twice too large"
         else:

@@ -70,7 +70,7 @@ class WrittenQuestion(Question):
             ))
         return show(self._judge(answer)[0])
 
-    def _judge(self, answer: Any) -> tuple[CheckResult, bool]:
+    def _judge(self, answer: Any, tries: int = 0) -> tuple[CheckResult, bool]:
         return self._verdict(answer), False
 
     def _verdict(self, answer: Any) -> CheckResult:
