@@ -225,11 +225,12 @@ q3 = ChoiceQuestion(
     variable="answer_q3",
     prompt="Why could headlines say the kyat fell 'over 60%' when it lost about half its value?",
     options={
-        "a": "The figure is simply wrong: the data show a smaller fall, so the headline "
-        "exaggerated.",
+        "a": "The figure is simply wrong: the data show a smaller fall since the coup, so the "
+        "headline exaggerated the crisis to make a stronger story.",
         "b": "The headline counted a different period and base: September alone, measured as "
         "how much more kyat a dollar cost from 1 September.",
-        "c": "The headline used the official exchange rate, while our rows are market rates.",
+        "c": "The headline used the official exchange rate, while our rows are market rates, "
+        "and the two rates can move quite differently in a crisis.",
         "d": "The headline added the World Bank's 23% (July) to the September fall.",
     },
     expected="b",
@@ -446,10 +447,12 @@ q10 = ChoiceQuestion(
     variable="answer_q10",
     prompt="What larger reserves (4.0 instead of 1.0) do to the final softliner share",
     options={
-        "a": "It falls: the regime can top up the pool for longer, so the cuts come later.",
-        "b": "It rises: spending reserves angers officers, so more of them are cut out.",
-        "c": "It stays the same: these senior officers were purged by the ruling faction, "
-        "not squeezed by a shrinking pool, and money does not bring them back.",
+        "a": "It falls: with larger reserves the regime can top up the pool of rents for "
+        "longer, so the cuts come later and fewer officers are left out.",
+        "b": "It rises: spending reserves angers the officers who see the money go elsewhere, "
+        "so more of them end up cut out of the spoils in later periods.",
+        "c": "It stays the same: these officers were purged by the ruling faction, not "
+        "squeezed by a shrinking pool, and money does not bring them back.",
     },
     expected=_direction,
     feedback={

@@ -256,13 +256,15 @@ q2 = ChoiceQuestion(
     variable="answer_q2",
     prompt="What the People's Embrace daily rate hides",
     options={
-        "a": "Nothing important: both figures come from the same group, so the rate is exact.",
-        "b": "It is an average over about thirteen months: it cannot show whether soldiers "
-        "came steadily or mostly early on, and 'more than 2,000' at the start makes the "
-        "size of the increase itself uncertain.",
+        "a": "Nothing important: both figures come from the same group, counted the same way, "
+        "so the rate between them is exact and needs no caveat.",
+        "b": "It averages about thirteen months: it cannot show whether soldiers came steadily"
+        " or mostly early on, and \"more than 2,000\" at the start makes the increase "
+        "itself uncertain.",
         "c": "It mixes soldiers and police, so it overstates how many soldiers left.",
-        "d": "It proves that People's Soldier's claim of 5 to 10 soldiers a day in August "
-        "2021 was false.",
+        "d": "It proves that People's Soldier's claim of 5 to 10 soldiers a day in August 2021"
+        " was false, since the average we computed over the whole stretch is well below "
+        "that, and an average cannot hide a faster month.",
     },
     expected="b",  # an interpretation; the unit test checks the facts it rests on
     feedback={

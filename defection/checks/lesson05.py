@@ -426,13 +426,15 @@ q8 = ChoiceQuestion(
     prompt="What does the sensitivity run of q7 show, and what does it not show?",
     options={
         "a": "It shows that the opposition must raise its incentives to about the value you "
-        "found before senior officers break away, so donors know how much to spend.",
-        "b": "It shows how far one setting must move, inside this model and with its invented "
-        "weights and its conventions (half the senior tier cut out, a quarter of them willing "
-        "to go), before the excluded faction breaks away together; it measures no real "
-        "tipping point and forecasts nothing about Myanmar.",
-        "c": "It proves that incentives matter more than repression or battlefield losses "
-        "for ending the dictatorship.",
+        "found before senior officers break away, so donors and exile groups know how "
+        "much support to offer defectors, how soon it starts to pay off, and when to "
+        "stop.",
+        "b": "It shows how far one setting must move, inside this model with its invented "
+        "weights and conventions (half the senior tier cut out, a quarter willing to go),"
+        " before the excluded faction breaks away; it measures no real tipping point.",
+        "c": "It proves that incentives matter more than repression or battlefield losses for "
+        "ending the dictatorship, since changing the incentives alone was enough to turn "
+        "the split at the top on in the model's runs.",
         "d": "Nothing at all: the model draws random numbers, so another run would give "
         "another answer.",
     },
