@@ -445,3 +445,15 @@ def test_a_near_zero_slip_is_named_only_for_that_value():
                        mistakes=[(3.9e-05, "That is the default run.")])
     assert "default run" in judge(q, 3.9e-05).message
     assert "default run" not in judge(q, 0.0004).message
+
+
+def test_a_series_of_missing_values_is_explained_not_sent_to_sum():
+    q = NumberQuestion("qnan", "x", expected=0.0067, decimals=4)
+    a, b = pd.Series([1.0], index=[3]), pd.Series([150.0], index=[7])
+    message = judge(q, a / b).message
+    assert "NaN" in message and "by label" in message and ".sum()" not in message
+
+
+def test_a_method_given_as_the_answer_is_told_to_call_it():
+    q = NumberQuestion("qm", "x", expected=1.5, decimals=1)
+    assert ".mean()" in judge(q, pd.Series([1.0, 2.0]).mean).message
