@@ -165,10 +165,11 @@ def test_solution_passes(q, solved):
     H.assert_solution_passes(q, solved)
 
 
-def test_alternative_correct_answers_pass(solved):
+def test_alternative_correct_answers_pass_and_the_stated_order_is_kept(solved):
     table = solved["preset_outputs"]
     q3 = QS.by_name("q3")
-    assert judge(q3, table.iloc[::-1].reset_index(drop=True)).passed  # another row order
+    reordered = judge(q3, table.iloc[::-1].reset_index(drop=True))  # the task names the order
+    assert not reordered.passed and "order of PRESETS" in reordered.message
     assert judge(q3, table[list(reversed(table.columns))]).passed  # another column order
     assert judge(QS.by_name("q4"), tuple(solved["split_presets"])).passed
     assert judge(QS.by_name("q5"), solved["senior_chart"].to_dict()).passed
