@@ -132,8 +132,8 @@ class Question:
             )
 
     def evaluate(self, answer: Any) -> CheckResult:
-        """The same as ``check(answer)``: kept for notebooks written before ``check``
-        took a value."""
+        """The same as ``check(answer)``, tries counted: kept for code that calls it by this
+        name. The grader's complete verdict is ``defection.checks.answers.judge``."""
         return self.check(answer)
 
     def hint(self) -> Feedback:
@@ -142,8 +142,10 @@ class Question:
         if not hints:
             rubric = getattr(self, "rubric", "")
             if rubric:  # a written question without hints: say what a strong answer covers
-                return show(Feedback(self.name, "Hint", f"What your instructor looks for: {rubric}"))
-            return show(Feedback(self.name, "Hint", "No hint for this question: re-read the question."))
+                text = f"What your instructor looks for: {rubric}"
+                return show(Feedback(self.name, "Hint", text))
+            text = "No hint for this question: re-read the question."
+            return show(Feedback(self.name, "Hint", text))
         i = min(self._hint_index, len(hints) - 1)
         self._hint_index = i + 1
         return show(Feedback(self.name, f"Hint {i + 1} of {len(hints)}", hints[i]))
@@ -208,9 +210,11 @@ class Question:
             targeted = self._mistake_message(answer)
             if targeted:
                 message = f"{message} {targeted}".strip() if message else targeted
-            return self._result(INCORRECT, message or "That is not the expected answer."), searchable
+            message = message or "That is not the expected answer."
+            return self._result(INCORRECT, message), searchable
         except Exception:
-            return self._result(INCORRECT, f"could not check this answer: {_type_name(answer)}"), False
+            message = f"could not check this answer: {_type_name(answer)}"
+            return self._result(INCORRECT, message), False
 
     # ---- for subclasses --------------------------------------------------------
     def _compare(self, answer: Any, expected: Any) -> tuple[bool, str]:

@@ -109,7 +109,9 @@ class NumberQuestion(Question):
             return False, Form(problem + ".")
         assert value is not None
         if math.isnan(value):
-            return False, Form("your answer is NaN (not a number): check for missing values or 0/0.")
+            return False, Form(
+                "your answer is NaN (not a number): check for missing values or 0/0."
+            )
         if math.isinf(value):
             return False, Form("your answer is infinite: check for a division by zero.")
         if self._close(value, exp) or any(self._close(value, v) for v in self._accepted()):
