@@ -484,3 +484,69 @@ def test_longest_option_wins_at_most_by_chance_across_the_sets():
         if texts and max(texts, key=lambda k: len(texts[k])) == str(expected_value(q)):
             wins += 1
     assert wins == 0
+
+
+# ---- the wrong diagnoses and the cells that told the answer (issue 19, 6)
+
+
+def test_the_wrong_diagnoses_from_the_issue_are_gone():
+    s02 = load_questions("defection.checks.lesson02", fresh=False)
+    s03 = load_questions("defection.checks.lesson03", fresh=False)
+    s05 = load_questions("defection.checks.lesson05", fresh=False)
+    percent = judge(s02.by_name("q6"), 152.17).message
+    assert "100 times" in percent and "share" not in percent  # the answer is about 1.52
+    for name in ("q1", "q2"):
+        for near_zero in (0.0, 0.0004, 0.002):
+            message = judge(s05.by_name(name), near_zero).message
+            assert "default settings" not in message, (name, near_zero, message)
+    default = float(predicted_mistakes(s05.by_name("q1"))[-1][0]())
+    assert "default settings" in judge(s05.by_name("q1"), default).message
+    assert "four decimal places" in judge(s03.by_name("q9"), 0.0).message
+    assert "four decimal places" in judge(s03.by_name("q9"), 0.00).message
+
+
+def _cell_after_check(stem: str, name: str) -> str:
+    import nbformat
+
+    cells = nbformat.read(H.solution_path(stem), as_version=4).cells
+    at = next(i for i, c in enumerate(cells) if c.source.startswith(f"{name}.check("))
+    return cells[at + 1].source.casefold()
+
+
+def test_the_limits_cells_after_the_checks_do_not_give_the_answer():
+    after_q3 = _cell_after_check("02_military_economy.ipynb", "q3")
+    assert "what this cannot tell us" in after_q3
+    assert "period" not in after_q3 and "base" not in after_q3  # option b's two words
+    after_q10 = _cell_after_check("03_defection_motivations.ipynb", "q10")
+    assert "what this cannot tell us" in after_q10
+    assert "survival" not in after_q10 and "survives" not in after_q10
+
+
+# ---- rules a prompt states are the rules a check applies (issue 19, 4)
+
+
+def _task(lesson: str, name: str) -> str:
+    stem = next(p.name for p in (H.ROOT / "solutions").glob(f"{lesson}_*.ipynb"))
+    text = H.notebook_text(H.solution_path(stem), "markdown")
+    start = text.index(f"**Task {name}.**")
+    ends = [text.find(m, start + 10) for m in ("**Task ", "\n#", "**What this cannot")]
+    end = min([e for e in ends if e > 0], default=len(text))
+    return " ".join(text[start:end].split()).casefold()
+
+
+ORDER_FREE = ("any order", "order does not matter", "row order does not matter")
+
+
+@pytest.mark.parametrize("lesson,q", _of("set") + _of("frame"), ids=_ids("set") + _ids("frame"))
+def test_every_order_and_each_once_rule_is_stated_and_checked(lesson, q):
+    task = _task(lesson, q.name)
+    free = any(w in task for w in ORDER_FREE)
+    if q.kind == "set":
+        assert free, (lesson, q.name, "a list checked in any order says so")
+        each_once = re.search(r"\beach [\w ]{1,20} once\b", task) is not None
+        assert each_once == q.unique, (lesson, q.name, "'each ... once' stated iff checked")
+        return
+    if q.ignore_row_order:
+        assert free, (lesson, q.name, "a table checked in any row order says so")
+    elif not q.check_index:
+        assert "in the order of" in task and not free, (lesson, q.name)
