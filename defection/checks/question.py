@@ -7,6 +7,7 @@ mistake messages and tiered hints live here once.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import sys
@@ -27,6 +28,19 @@ from defection.checks.values import _Opaque, _type_name
 
 #: Wrong values a question answers with direction and counts before it stops (see _guarded).
 SEARCH_TRIES = 3
+
+
+def _fingerprint(answer: Any) -> Any:
+    """A key that is the same for the same answer given again (None: cannot tell)."""
+    try:
+        pd = sys.modules.get("pandas")
+        if pd is not None and isinstance(answer, (pd.DataFrame, pd.Series)):
+            digest = hashlib.sha1(pd.util.hash_pandas_object(answer, index=True).to_numpy())
+            columns = tuple(map(str, getattr(answer, "columns", ())))
+            return ("frame", columns, answer.shape, digest.hexdigest())
+        return (type(answer).__name__, repr(answer))
+    except Exception:
+        return None
 
 
 class Form(str):
@@ -100,7 +114,15 @@ class Question:
         self.success = success
         self._hint_index = 0
         self._misses = 0
+        self._wrong_seen: set[Any] = set()  # fingerprints of the wrong values counted
         self._tries = 0  # wrong values before the one being judged (see _judge)
+
+    def __copy__(self) -> Question:
+        """A copy shares the computed expected value but starts its own tries and hints."""
+        twin = type(self).__new__(type(self))
+        twin.__dict__.update(self.__dict__)
+        twin._misses, twin._wrong_seen, twin._hint_index = 0, set(), 0
+        return twin
 
     # ---- the answer side: private, reached through defection.checks.answers ------------
     def _expected_value(self) -> Any:
@@ -166,10 +188,15 @@ class Question:
         slip it matches if it is a predicted one, and where the hints are. Messages about
         the answer's form (a type, a shape, an option that does not exist) always stay.
         """
-        result, searchable = self._judge(answer, tries=self._misses)
+        seen = _fingerprint(answer)
+        again = seen is not None and seen in self._wrong_seen
+        result, searchable = self._judge(answer, tries=self._misses - again)
         if result.status != INCORRECT or not searchable or not self._feedback_guard:
             return result
-        self._misses += 1
+        if not again:  # running the cell again for the next hint is not a new try
+            self._misses += 1
+            if seen is not None:
+                self._wrong_seen.add(seen)
         if self._misses <= SEARCH_TRIES:
             return result
         slip = self._mistake_message(answer)

@@ -457,3 +457,17 @@ def test_a_series_of_missing_values_is_explained_not_sent_to_sum():
 def test_a_method_given_as_the_answer_is_told_to_call_it():
     q = NumberQuestion("qm", "x", expected=1.5, decimals=1)
     assert ".mean()" in judge(q, pd.Series([1.0, 2.0]).mean).message
+
+
+def test_running_the_cell_again_for_a_hint_is_not_a_new_try():
+    q = NumberQuestion("qa", "x", expected=0.4, decimals=3, hints=["One.", "Two."])
+    first = q.check(5.0).message
+    for _ in range(5):  # the same wrong value, cell run again for the next hint
+        assert q.check(5.0).message == first
+    for value in (0.9, 0.1, 0.2):
+        q.check(value)
+    assert "stops saying" in q.check(0.3).message
+    frames = FrameQuestion("qf", "x", expected=pd.DataFrame({"a": [1, 2]}), check_index=False)
+    wrong = pd.DataFrame({"a": [1, 3]})
+    for _ in range(6):
+        assert "differs in 1 of 2 rows" in frames.check(wrong.copy()).message

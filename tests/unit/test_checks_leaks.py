@@ -23,6 +23,7 @@ import pandas as pd
 import pytest
 
 from defection.checks import CORRECT, INCORRECT, NumberQuestion, SetQuestion, load_questions
+from defection.checks.question import SEARCH_TRIES
 from defection.checks.answers import expected_value, judge, predicted_mistakes
 from defection.checks.values import _norm_item
 
@@ -448,9 +449,14 @@ def test_flipping_cells_on_the_count_of_differing_rows_does_not_pass(lesson, q):
     if isinstance(exp, pd.Series):
         start = start.iloc[:, 0]
     assert cell_flip_checks_to_pass(q, start) is None, (lesson, q.name)
-    q2 = fresh(q)
-    for _ in range(4):
-        message = q2.check(start).message
+    q2, frame = fresh(q), start.to_frame() if isinstance(start, pd.Series) else start
+    cells = [(r, c) for c in range(frame.shape[1]) for r in range(frame.shape[0])
+             if pd.api.types.is_numeric_dtype(frame.iloc[:, c])
+             or pd.api.types.is_bool_dtype(frame.iloc[:, c])]  # fmt: skip
+    assert len(cells) > SEARCH_TRIES, (lesson, q.name)
+    for r, c in cells[: SEARCH_TRIES + 1]:  # four different wrong tables
+        trial = _flipped(frame, r, c, 1)
+        message = q2.check(trial.iloc[:, 0] if isinstance(start, pd.Series) else trial).message
     assert not DIFFERS.search(message), message  # no count left to steer by
 
 
