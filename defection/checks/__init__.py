@@ -67,7 +67,8 @@ and per-option feedback are private, and the grader, the tests and authors read 
 through :mod:`defection.checks.answers` (``expected_value(q)``, ``judge(q, answer)``...).
 Feedback is built so that searching is no faster than the task: after three wrong values
 a question stops giving direction or counts (``Question._guarded``), a number hears which
-way only on a first far-off value, and a list of every candidate hears no names.
+way only on a first far-off value, and a list of every candidate hears no names
+(running a cell again with the same value is not a new try).
 
 The kinds live in ``defection.checks.kinds`` (one module each); ``defection.checks.core``
 re-exports every name for older imports.

@@ -184,9 +184,11 @@ class Question:
         Directions, counts and near-misses teach on the first tries; repeated, they let a
         student steer to the answer without doing the task (a bisection on "too high / too
         low", flipping cells until "differs in 0 rows"). So once a question has had
-        :data:`SEARCH_TRIES` wrong values, a wrong value hears only that it is wrong, the
-        slip it matches if it is a predicted one, and where the hints are. Messages about
-        the answer's form (a type, a shape, an option that does not exist) always stay.
+        :data:`SEARCH_TRIES` different wrong values (the same value again, as when the cell
+        is run again for the next hint, is not a new try), a wrong value hears only that it
+        is wrong, the slip it matches if it is a predicted one, and where the hints are.
+        Messages about the answer's form (a type, a shape, an option that does not exist)
+        always stay.
         """
         seen = _fingerprint(answer)
         again = seen is not None and seen in self._wrong_seen
