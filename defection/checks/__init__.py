@@ -43,7 +43,8 @@ How to write a lesson check module (``defection/checks/lessonNN.py``)::
     QUESTIONS = register(q1, q2, q3, q4, q5, q6, w1, lesson="01")
 
 In the solution notebook: ``from defection.checks.lesson01 import q1, q2, w1`` then, after
-the student's cell, a cell ``q1.check(success_rate_with)``; ``q1.hint()``; ``q1.solution()``.
+the student's cell, a cell ``q1.check(success_rate_with)``; ``q1.hint()``; ``q1.solution()``
+(each call displays its own result, so all three can share one cell).
 The variable named by ``variable=`` is what the grader reads from the executed notebook,
 so the exercise must keep that assignment (see ``defection.exercises``:
 ``# BEGIN SOLUTION: success_rate_with = ...``). Written answers: see
@@ -59,6 +60,15 @@ and is accepted at exactly that precision; its feedback never states an invertib
 checked for the rows, fields, mark, titles and tooltip its task asks for. Hints are tiered:
 the first helps, the last is the solution with blanks (``...``) to fill, none is the answer
 line itself. Written questions have hints saying what a strong answer addresses.
+
+What a student can reach is only ``check()``, ``hint()``, ``solution()`` and metadata
+(name, points, prompt): expected values, worked solutions, hint texts, predicted mistakes
+and per-option feedback are private, and the grader, the tests and authors read them
+through :mod:`defection.checks.answers` (``expected_value(q)``, ``judge(q, answer)``...).
+Feedback is built so that searching is no faster than the task: after three wrong values
+a question stops giving direction or counts (``Question._guarded``), a number hears which
+way only on a first far-off value, and a list of every candidate hears no names
+(running a cell again with the same value is not a new try).
 
 The kinds live in ``defection.checks.kinds`` (one module each); ``defection.checks.core``
 re-exports every name for older imports.

@@ -139,7 +139,7 @@ def _rates_table() -> pd.DataFrame:
 
 
 def _chart_spec(x: str, y: str, mark: str = "bar") -> list:
-    return [ChartQuestion("_", None, mark=mark, encodings={"x": x, "y": y}).expected_value()]
+    return [ChartQuestion("_", None, mark=mark, encodings={"x": x, "y": y})._expected_value()]
 
 
 # --------------------------------------------------------------------------- questions
@@ -294,14 +294,18 @@ q4 = NumberQuestion(
 )
 
 Q5_OPTIONS = {
-    "a": "The NAVCO data must be wrong, since a published book gives 46.",
-    "b": "Both numbers are rounded; with enough decimal places the odds ratio would reach 46.",
-    "c": "A ratio of success rates, an odds ratio and an estimate from a statistical model "
-    "(other factors held constant, perhaps an older version of the data) are different "
-    "quantities. The 46 reaches us second-hand, and without the original article we cannot "
-    "tell which of them it is.",
-    "d": "46% of campaigns without defection succeeded, so '46 times' is surely a misprint "
-    "of 46%.",
+    "a": "The NAVCO data must be wrong: a published book gives 46, and a book has passed "
+    "through editors and reviewers, so its figure should be trusted over a table that we "
+    "computed ourselves from a downloaded file.",
+    "b": "Both numbers are rounded; with enough decimal places, and with every campaign "
+    "counted rather than only the nonviolent ones, the odds ratio would climb all the way"
+    " to 46.",
+    "c": "A ratio of success rates, an odds ratio and a model estimate (other factors held "
+    "constant, perhaps on older data) are different quantities; the 46 reaches us second-"
+    "hand, so we cannot tell which it is.",
+    "d": "46% of campaigns without defection succeeded, so '46 times' is surely a misprint of "
+    "46%, the kind of slip that happens when a percentage is retold from one text to the "
+    "next.",
 }
 
 q5 = ChoiceQuestion(

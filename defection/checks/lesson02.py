@@ -225,11 +225,12 @@ q3 = ChoiceQuestion(
     variable="answer_q3",
     prompt="Why could headlines say the kyat fell 'over 60%' when it lost about half its value?",
     options={
-        "a": "The figure is simply wrong: the data show a smaller fall, so the headline "
-        "exaggerated.",
+        "a": "The figure is simply wrong: the data show a smaller fall since the coup, so the "
+        "headline exaggerated the crisis to make a stronger story.",
         "b": "The headline counted a different period and base: September alone, measured as "
         "how much more kyat a dollar cost from 1 September.",
-        "c": "The headline used the official exchange rate, while our rows are market rates.",
+        "c": "The headline used the official exchange rate, while our rows are market rates, "
+        "and the two rates can move quite differently in a crisis.",
         "d": "The headline added the World Bank's 23% (July) to the September fall.",
     },
     expected="b",
@@ -257,7 +258,7 @@ q4 = FrameQuestion(
     ignore_row_order=True,
     hints=[
         "Group the whole table by the column 'kind' and count the rows in each group.",
-        "df.groupby('kind').size() counts rows (also those with an empty 'value'); "
+        "eco.groupby('kind').size() counts rows (also those with an empty 'value'); "
         ".count() would skip empty cells.",
         "Fill in the blanks: rows_by_kind = eco.groupby(..., "
         "observed=True)....().reset_index(name='rows')",
@@ -352,8 +353,9 @@ q6 = NumberQuestion(
 q7 = SetQuestion(
     "q7",
     variable="exited_companies",
-    prompt="Foreign companies with an 'exit' row in the economy table",
+    prompt="Foreign companies with an 'exit' row in the economy table, each once",
     expected=_exited,
+    unique=True,  # the task says "each company once"
     hints=[
         "Keep the rows whose kind is 'exit' and look at the column 'actor'.",
         "One actor cell names two companies separated by '; ': list each company once.",
@@ -445,10 +447,12 @@ q10 = ChoiceQuestion(
     variable="answer_q10",
     prompt="What larger reserves (4.0 instead of 1.0) do to the final softliner share",
     options={
-        "a": "It falls: the regime can top up the pool for longer, so the cuts come later.",
-        "b": "It rises: spending reserves angers officers, so more of them are cut out.",
-        "c": "It stays the same: these senior officers were purged by the ruling faction, "
-        "not squeezed by a shrinking pool, and money does not bring them back.",
+        "a": "It falls: with larger reserves the regime can top up the pool of rents for "
+        "longer, so the cuts come later and fewer officers are left out.",
+        "b": "It rises: spending reserves angers the officers who see the money go elsewhere, "
+        "so more of them end up cut out of the spoils in later periods.",
+        "c": "It stays the same: these officers were purged by the ruling faction, not "
+        "squeezed by a shrinking pool, and money does not bring them back.",
     },
     expected=_direction,
     feedback={

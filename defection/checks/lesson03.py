@@ -210,9 +210,10 @@ q1 = NumberQuestion(
         "You should get two rows.",
         "A running total grows: the soldiers added between the two dates are the later "
         "value minus the earlier value. Divide by the number of days between the dates.",
-        "Fill in the blanks: earlier, later = embrace.iloc[0], embrace.iloc[...]; days = "
-        "(later['as_of'] - earlier[...]).days; then daily_rate = (later['value'] - ...) / "
-        "days.",
+        "Fill in the blanks: embrace = counts[... & ... & ...].sort_values('as_of') (the "
+        "two rows themselves, not the True/False mask); earlier, later = embrace.iloc[0], "
+        "embrace.iloc[...]; days = (later['as_of'] - earlier[...]).days; then daily_rate = "
+        "(later['value'] - ...) / days.",
     ],
     solution=(
         "embrace = counts[\n"
@@ -255,13 +256,15 @@ q2 = ChoiceQuestion(
     variable="answer_q2",
     prompt="What the People's Embrace daily rate hides",
     options={
-        "a": "Nothing important: both figures come from the same group, so the rate is exact.",
-        "b": "It is an average over about thirteen months: it cannot show whether soldiers "
-        "came steadily or mostly early on, and 'more than 2,000' at the start makes the "
-        "size of the increase itself uncertain.",
+        "a": "Nothing important: both figures come from the same group, counted the same way, "
+        "so the rate between them is exact and needs no caveat.",
+        "b": "It averages about thirteen months: it cannot show whether soldiers came steadily"
+        " or mostly early on, and \"more than 2,000\" at the start makes the increase "
+        "itself uncertain.",
         "c": "It mixes soldiers and police, so it overstates how many soldiers left.",
-        "d": "It proves that People's Soldier's claim of 5 to 10 soldiers a day in August "
-        "2021 was false.",
+        "d": "It proves that People's Soldier's claim of 5 to 10 soldiers a day in August 2021"
+        " was false, since the average we computed over the whole stretch is well below "
+        "that, and an average cannot hide a faster month.",
     },
     expected="b",  # an interpretation; the unit test checks the facts it rests on
     feedback={
@@ -489,8 +492,8 @@ q9 = NumberQuestion(
     hints=[
         "Same run as q8, another row.",
         "The rank is written 'senior officer' (singular, lower case).",
-        "Fill in the blank: with shares from q8, share_senior = shares[...] (the rank is "
-        "written as in the 'rank' column).",
+        "Fill in the blank: shares = calculus(**settings).set_index('rank')['share'] (as in "
+        "q8); then share_senior = shares[...] (the rank is written as in the 'rank' column).",
     ],
     solution='share_senior = float(shares["senior officer"])',
     mistakes=[

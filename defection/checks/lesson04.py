@@ -249,14 +249,15 @@ q3 = ChoiceQuestion(
     variable="answer_q3",
     prompt="What does the average daily rate of q1 hide?",
     options={
-        "a": "Nothing important: soldiers gave up at a steady pace, so every week of the "
-        "period saw about seven times the daily rate.",
-        "b": "Surrenders came in blocks (one January day at Laukkai is a large part of the "
-        "total), and 'more than 6,000' is a floor that the table marks as claimed, not "
-        "verified, a figure the Brotherhood Alliance, which gains from high numbers, also "
-        "gave; so both the pace and the size are uncertain.",
-        "c": "Nothing, because two different sources both reported more than 6,000: the "
-        "figure is verified and the daily rate is exact.",
+        "a": "Nothing important: soldiers gave up at a steady pace through the whole period, "
+        "so every week saw about seven times the daily rate, and the average describes "
+        "any single month of it as well as the whole period.",
+        "b": "Surrenders came in blocks (one January day at Laukkai is much of the total), and"
+        " 'more than 6,000' is a claimed floor, also given by the Brotherhood Alliance, "
+        "which gains from high numbers: pace and size are both uncertain.",
+        "c": "Nothing, because two different sources both reported more than 6,000: the figure"
+        " is verified twice over, so the total is firm, the daily rate computed from it "
+        "is exact, and no caveat about either the pace or the total is needed.",
         "d": "The rate is too high because the monitor counted the soldiers' families too.",
     },
     expected="b",
@@ -322,9 +323,11 @@ q5 = ChoiceQuestion(
     options={
         "a": "They describe two different surrenders on different days.",
         "b": "They counted different people: the KNLA's figure includes family members and "
-        "female personnel, Myanmar Now's counts troops only.",
-        "c": "Myanmar Now relied on the junta's own figures, which always play losses down.",
-        "d": "One of the two made an arithmetic error; the notes cannot tell us which.",
+        "female personnel, Myanmar Now's troops only.",
+        "c": "Myanmar Now relied on the junta's own figures, which always play losses down, so"
+        " its count is the lower of the two.",
+        "d": "One of the two made an arithmetic error when adding up the groups that gave up; "
+        "the notes cannot tell us which of them it was.",
     },
     expected="b",
     feedback={
@@ -555,11 +558,13 @@ q11 = ChoiceQuestion(
     variable="answer_q11",
     prompt="Why does raising capacity from 1,000 to 1,500 change nothing in the q9 run?",
     options={
-        "a": "Because funding is the only thing that matters in this model.",
+        "a": "Because funding is the only thing that matters in this model, and both runs were"
+        " given the same amount of it in the end.",
         "b": "Because vetting speed is now the limit: at most half of those waiting can be "
         "vetted in a month, and that never reaches 1,000 cases.",
         "c": "Because the model is random, and the two runs happened to give the same result.",
-        "d": "Because everyone who surrendered is already registered by month 6.",
+        "d": "Because everyone who surrendered is already registered by month 6, so after that"
+        " there is no one left waiting for the extra funding to help.",
     },
     expected=_why_capacity_stops_mattering,
     feedback={

@@ -227,11 +227,12 @@ q2 = NumberQuestion(
 q3 = FrameQuestion(
     "q3",
     variable="preset_outputs",
-    prompt="One row per preset: preset, senior_defection, senior_softliners, elite_split, "
-    "rank_and_file_out, split_at_top",
+    prompt="One row per preset, in the order of PRESETS: preset, senior_defection, "
+    "senior_softliners, elite_split, rank_and_file_out, split_at_top",
     expected=_table,
     check_index=False,
-    ignore_row_order=True,
+    ignore_row_order=False,  # the task says "in the order of PRESETS"
+    order="the task asks for the order of PRESETS: loop over PRESETS.items() as it is.",
     rtol=1e-6,
     atol=1e-9,
     hints=[
@@ -397,8 +398,9 @@ q7 = NumberQuestion(
         "scenario(**{**PRESETS['Economic collapse'], 'incentives': 0.6}).",
         "Loop over the options in increasing order; for each, run the scenario and test "
         "'faction exit' in result.outcomes (True or False). Keep the options where it is True.",
-        "Fill in the blanks: turns_on = [x for x in options if 'faction exit' in "
-        "scenario(**{**PRESETS['Economic collapse'], 'incentives': ...}).outcomes]; then "
+        "Fill in the blanks: turns_on = [x for x in [0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0] if "
+        "'faction exit' in scenario(**{**PRESETS['Economic collapse'], 'incentives': ...})"
+        ".outcomes]; then "
         "smallest_incentives = ...(turns_on).",
     ],
     solution=(
@@ -435,13 +437,15 @@ q8 = ChoiceQuestion(
     prompt="What does the sensitivity run of q7 show, and what does it not show?",
     options={
         "a": "It shows that the opposition must raise its incentives to about the value you "
-        "found before senior officers break away, so donors know how much to spend.",
-        "b": "It shows how far one setting must move, inside this model and with its invented "
-        "weights and its conventions (half the senior tier cut out, a quarter of them willing "
-        "to go), before the excluded faction breaks away together; it measures no real "
-        "tipping point and forecasts nothing about Myanmar.",
-        "c": "It proves that incentives matter more than repression or battlefield losses "
-        "for ending the dictatorship.",
+        "found before senior officers break away, so donors and exile groups know how "
+        "much support to offer defectors, how soon it starts to pay off, and when to "
+        "stop.",
+        "b": "It shows how far one setting must move, inside this model with its invented "
+        "weights and conventions (half the senior tier cut out, a quarter willing to go),"
+        " before the excluded faction breaks away; it measures no real tipping point.",
+        "c": "It proves that incentives matter more than repression or battlefield losses for "
+        "ending the dictatorship, since changing the incentives alone was enough to turn "
+        "the split at the top on in the model's runs.",
         "d": "Nothing at all: the model draws random numbers, so another run would give "
         "another answer.",
     },

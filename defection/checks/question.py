@@ -7,6 +7,7 @@ mistake messages and tiered hints live here once.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import sys
@@ -21,8 +22,31 @@ from defection.checks.results import (
     CheckResult,
     Feedback,
     _sentence,
+    show,
 )
 from defection.checks.values import _Opaque, _type_name
+
+#: Wrong values a question answers with direction and counts before it stops (see _guarded).
+SEARCH_TRIES = 3
+
+
+def _fingerprint(answer: Any) -> Any:
+    """A key that is the same for the same answer given again (None: cannot tell)."""
+    try:
+        pd = sys.modules.get("pandas")
+        if pd is not None and isinstance(answer, (pd.DataFrame, pd.Series)):
+            digest = hashlib.sha1(pd.util.hash_pandas_object(answer, index=True).to_numpy())
+            columns = tuple(map(str, getattr(answer, "columns", ())))
+            return ("frame", columns, answer.shape, digest.hexdigest())
+        return (type(answer).__name__, repr(answer))
+    except Exception:
+        return None
+
+
+class Form(str):
+    """A wrong answer's message about its form — a type, a shape, a column, an option that
+    does not exist. It tells nothing about the expected value, so it is shown on every try
+    and a kind's ``_compare`` returns it as ``Form("...")``."""
 
 # --------------------------------------------------------------------------- Question
 
@@ -54,6 +78,8 @@ class Question:
     """
 
     kind = "question"
+    #: False for kinds whose feedback cannot be steered into the answer (charts, written)
+    _feedback_guard = True
 
     def __init__(
         self,
@@ -81,83 +107,143 @@ class Question:
         self.prompt = prompt
         self._expected_source = expected
         self._expected_cache: Any = _NOT_GIVEN
-        self.hints = list(hints)
-        self.solution_code = solution
+        self._hints = list(hints)
+        self._solution = solution
         self.points = float(points)
-        self.mistakes = list(mistakes)
+        self._mistakes = list(mistakes)
         self.success = success
         self._hint_index = 0
+        self._misses = 0
+        self._wrong_seen: set[Any] = set()  # fingerprints of the wrong values counted
+        self._tries = 0  # wrong values before the one being judged (see _judge)
 
-    # ---- expected value -------------------------------------------------------
-    def expected_value(self) -> Any:
-        """The expected value (computed once). For tests and authors, not for students."""
+    def __copy__(self) -> Question:
+        """A copy shares the computed expected value but starts its own tries and hints."""
+        twin = type(self).__new__(type(self))
+        twin.__dict__.update(self.__dict__)
+        twin._misses, twin._wrong_seen, twin._hint_index = 0, set(), 0
+        return twin
+
+    # ---- the answer side: private, reached through defection.checks.answers ------------
+    def _expected_value(self) -> Any:
+        """The expected value, computed once (for the grader, tests and authors)."""
         if self._expected_cache is _NOT_GIVEN:
             src = self._expected_source
             self._expected_cache = src() if callable(src) else src
         return self._expected_cache
 
-    # ---- public API -------------------------------------------------------------
+    # ---- public API: all a student needs ------------------------------------------------
     def check(self, answer: Any = _NOT_GIVEN) -> CheckResult:
-        """Check an answer; never raises. Without an argument, reads ``self.variable``
-        from the calling notebook's namespace."""
+        """Check an answer and show the result; never raises. Without an argument, reads
+        the question's variable from the calling notebook's namespace."""
         try:
             if answer is _NOT_GIVEN:
                 answer = self._lookup(sys._getframe(1))
                 if answer is _NOT_GIVEN:
-                    return self._result(
-                        NOT_ANSWERED,
-                        f"I could not find a variable called `{self.variable}`. Did you run "
-                        "the cell that defines it, or rename it?",
+                    return show(
+                        self._result(
+                            NOT_ANSWERED,
+                            f"I could not find a variable called `{self.variable}`. Did you run "
+                            "the cell that defines it, or rename it?",
+                        )
                     )
-            return self.evaluate(answer)
-        except Exception:  # pragma: no cover - evaluate already guards
-            return self._result(INCORRECT, f"could not check this answer: {_type_name(answer)}")
+            return show(self._guarded(answer))
+        except Exception:  # pragma: no cover - _judge already guards
+            return show(
+                self._result(INCORRECT, f"could not check this answer: {_type_name(answer)}")
+            )
 
     def evaluate(self, answer: Any) -> CheckResult:
-        """Like :meth:`check` but never looks up variables (used by the grader)."""
+        """The same as ``check(answer)``, tries counted: kept for code that calls it by this
+        name. The grader's complete verdict is ``defection.checks.answers.judge``."""
+        return self.check(answer)
+
+    def hint(self) -> Feedback:
+        """Show the next hint (the last one repeats)."""
+        hints = self._hints
+        if not hints:
+            rubric = getattr(self, "rubric", "")
+            if rubric:  # a written question without hints: say what a strong answer covers
+                text = f"What your instructor looks for: {rubric}"
+                return show(Feedback(self.name, "Hint", text))
+            text = "No hint for this question: re-read the question."
+            return show(Feedback(self.name, "Hint", text))
+        i = min(self._hint_index, len(hints) - 1)
+        self._hint_index = i + 1
+        return show(Feedback(self.name, f"Hint {i + 1} of {len(hints)}", hints[i]))
+
+    def solution(self) -> Feedback:
+        """Show the worked solution."""
+        body = self._solution or "No worked solution is provided for this question."
+        return show(Feedback(self.name, "Solution", body, code=bool(self._solution)))
+
+    # ---- judging -------------------------------------------------------------------------
+    def _guarded(self, answer: Any) -> CheckResult:
+        """Judge ``answer`` for a student: after a few wrong values, stop saying which way.
+
+        Directions, counts and near-misses teach on the first tries; repeated, they let a
+        student steer to the answer without doing the task (a bisection on "too high / too
+        low", flipping cells until "differs in 0 rows"). So once a question has had
+        :data:`SEARCH_TRIES` different wrong values (the same value again, as when the cell
+        is run again for the next hint, is not a new try), a wrong value hears only that it
+        is wrong, the slip it matches if it is a predicted one, and where the hints are.
+        Messages about the answer's form (a type, a shape, an option that does not exist)
+        always stay.
+        """
+        seen = _fingerprint(answer)
+        again = seen is not None and seen in self._wrong_seen
+        result, searchable = self._judge(answer, tries=self._misses - again)
+        if result.status != INCORRECT or not searchable or not self._feedback_guard:
+            return result
+        if not again:  # running the cell again for the next hint is not a new try
+            self._misses += 1
+            if seen is not None:
+                self._wrong_seen.add(seen)
+        if self._misses <= SEARCH_TRIES:
+            return result
+        slip = self._mistake_message(answer)
+        message = (
+            f"not yet. After {SEARCH_TRIES} tries this check stops saying how far off or "
+            "which way, so that guessing cannot stand in for working it out: go back over "
+            f"each step of the task, or run {self.name}.hint() for the next hint."
+        )
+        return self._result(INCORRECT, f"{slip} {_sentence(message)}" if slip else message)
+
+    def _judge(self, answer: Any, tries: int = 0) -> tuple[CheckResult, bool]:
+        """The full verdict, and whether a wrong answer's message says something about the
+        expected value (direction, count, nearness) rather than about the answer's form.
+        ``tries`` is how many wrong values came before (0 for the grader's fresh look)."""
+        self._tries = tries
         try:
             if answer is Ellipsis:
                 return self._result(
                     NOT_ANSWERED, "Replace the ... placeholder with your answer, then run the cell."
-                )
+                ), False
             if isinstance(answer, _Opaque) and answer._defection_type_name == "missing":
                 return self._result(
                     NOT_ANSWERED,
                     f"the variable `{self.variable}` was not defined (renamed or deleted?)",
-                )
+                ), False
             try:
-                expected = self.expected_value()
+                expected = self._expected_value()
             except Exception as exc:
                 return self._result(
                     INCORRECT,
                     "could not check this answer: the expected value could not be computed "
                     f"({type(exc).__name__}) — please tell your instructor",
-                )
+                ), False
             ok, message = self._compare(answer, expected)
             if ok:
-                return self._result(CORRECT, self.success)
+                return self._result(CORRECT, self.success), False
+            searchable = not isinstance(message, Form)
             targeted = self._mistake_message(answer)
             if targeted:
                 message = f"{message} {targeted}".strip() if message else targeted
-            return self._result(INCORRECT, message or "That is not the expected answer.")
+            message = message or "That is not the expected answer."
+            return self._result(INCORRECT, message), searchable
         except Exception:
-            return self._result(INCORRECT, f"could not check this answer: {_type_name(answer)}")
-
-    def hint(self) -> Feedback:
-        """Show the next hint (the last one repeats)."""
-        if not self.hints:
-            rubric = getattr(self, "rubric", "")
-            if rubric:  # a written question without hints: say what a strong answer covers
-                return Feedback(self.name, "Hint", f"What your instructor looks for: {rubric}")
-            return Feedback(self.name, "Hint", "No hint for this question: re-read the question.")
-        i = min(self._hint_index, len(self.hints) - 1)
-        self._hint_index = i + 1
-        return Feedback(self.name, f"Hint {i + 1} of {len(self.hints)}", self.hints[i])
-
-    def solution(self) -> Feedback:
-        """Show the worked solution."""
-        body = self.solution_code or "No worked solution is provided for this question."
-        return Feedback(self.name, "Solution", body, code=bool(self.solution_code))
+            message = f"could not check this answer: {_type_name(answer)}"
+            return self._result(INCORRECT, message), False
 
     # ---- for subclasses --------------------------------------------------------
     def _compare(self, answer: Any, expected: Any) -> tuple[bool, str]:
@@ -168,13 +254,17 @@ class Question:
         and models, like the expected value, and some take a model run each)."""
         if getattr(self, "_mistake_cache", None) is None:
             values = []
-            for wrong, message in self.mistakes:
+            for wrong, message in self._mistakes:
                 try:
                     values.append((wrong() if callable(wrong) else wrong, message))
                 except Exception:
                     continue
             self._mistake_cache = values
         return self._mistake_cache
+
+    def _matches_mistake(self, answer: Any, wrong: Any) -> bool:
+        """Whether ``answer`` is the predicted wrong value (at the question's precision)."""
+        return self._compare(answer, wrong)[0]
 
     def _mistake_message(self, answer: Any) -> str:
         """The message of the predicted mistake the answer matches; "" if none.
@@ -185,7 +275,7 @@ class Question:
         matches: list[tuple[Any, str]] = []
         for value, message in self._mistake_values():
             try:
-                if self._compare(answer, value)[0]:
+                if self._matches_mistake(answer, value):
                     matches.append((value, message))
             except Exception:
                 continue

@@ -70,7 +70,7 @@ class QuestionSet(list):
                     q._result(NOT_ANSWERED, f"no variable called `{q.variable}` yet.")
                 )
             else:
-                results.append(q.evaluate(value))
+                results.append(q._guarded(value))  # a student's tries, like check()
         return _Summary(results)
 
 

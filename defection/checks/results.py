@@ -25,7 +25,7 @@ _LABELS = {
     CORRECT: ("✓", "Correct"),
     INCORRECT: ("✗", "Incorrect"),
     NOT_ANSWERED: ("○", "Not answered yet"),
-    RECORDED: ("✎", "Recorded"),
+    RECORDED: ("✎", "Ready to hand in"),
 }
 _COLOURS = {CORRECT: "#009E73", INCORRECT: "#D55E00", NOT_ANSWERED: "#555555", RECORDED: "#0072B2"}
 
@@ -35,8 +35,49 @@ _NOT_GIVEN = object()
 # --------------------------------------------------------------------------- display
 
 
+def _publish(obj: Any) -> None:
+    from IPython.display import publish_display_data
+
+    publish_display_data({"text/plain": str(obj), "text/html": obj._repr_html_()})
+
+
+def show(result: Any) -> Any:
+    """Display ``result`` at once in IPython, and return it.
+
+    A check cell may hold ``q1.check()``, ``q1.hint()`` and ``q1.solution()`` together:
+    Jupyter shows only a cell's last value, so each call shows its own result as it runs,
+    and the result, if it is also the cell's last value, is not shown a second time.
+    Outside IPython (the grader, scripts, tests) nothing is displayed.
+    """
+    try:
+        from IPython import get_ipython
+    except Exception:  # pragma: no cover - IPython is a course requirement
+        return result
+    shell = get_ipython()
+    if shell is None:
+        return result
+    _publish(result)
+    result._shown_in = getattr(shell, "execution_count", None)
+    return result
+
+
+class _ShowsOnce:
+    """Rich display that skips the one repeat :func:`show` would otherwise cause: the
+    result as the last value of the cell that already showed it."""
+
+    _shown_in: Any = None
+
+    def _ipython_display_(self) -> None:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if self._shown_in is not None and self._shown_in == getattr(shell, "execution_count", -1):
+            return
+        _publish(self)
+
+
 @dataclass(repr=False)
-class CheckResult:
+class CheckResult(_ShowsOnce):
     """The outcome of one check: plain data, rich display, same words in plain text."""
 
     question: str
@@ -83,7 +124,7 @@ class CheckResult:
 
 
 @dataclass(repr=False)
-class Feedback:
+class Feedback(_ShowsOnce):
     """A hint or a solution, shown as rich HTML with a plain-text twin."""
 
     question: str

@@ -138,9 +138,22 @@ def _as_number(value: Any) -> tuple[float | None, str | None]:
         size = value.size
         if size == 1:
             return _as_number(value.to_numpy().ravel()[0])
+        if size and bool(pd.isna(value).to_numpy().all()):
+            # Series / Series with different row labels: .sum() would turn it into 0
+            return None, (
+                f"expected a single number, got {_describe(value)} whose {size} values are all "
+                "missing (NaN): dividing one Series by another pairs their rows by label, and "
+                "rows taken from two tables have different labels. Take each number out "
+                "first, e.g. float(a.iloc[0]) / float(b.iloc[0])"
+            )
         return None, (
             f"expected a single number, got {_describe(value)} with {size} values — "
             "reduce it to one number (e.g. .mean(), .sum(), len(...))"
+        )
+    if callable(value) and not isinstance(value, type):
+        return None, (
+            "expected a number, got a method or function itself, not its result: add the "
+            "round brackets to call it, e.g. .mean() rather than .mean"
         )
     if np is not None and isinstance(value, np.ndarray):
         if value.size == 1:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from defection.checks import CORRECT, INCORRECT, NOT_ANSWERED, QuestionSet
+from defection.checks.answers import judge
 from defection.checks.core import _Opaque, written_text
 from defection.grading import integrity
 from defection.grading import run as running
@@ -384,7 +385,7 @@ def finish(row: Row, questions: QuestionSet | None, values: Mapping[str, Any], *
                 row.feedback[q.name] = ("the notebook could not be run" if reason == S_ERROR
                                         else "no answer found")  # fmt: skip
                 continue
-            result = q.evaluate(values[q.variable])
+            result = judge(q, values[q.variable])  # full feedback, no count of tries
             row.scores[q.name] = float(result.points)
             row.statuses[q.name] = {CORRECT: S_CORRECT, INCORRECT: S_WRONG,
                                     NOT_ANSWERED: S_BLANK}.get(result.status, S_ERROR)  # fmt: skip

@@ -33,6 +33,14 @@ import pandas as pd
 
 from defection import data
 from defection.checks import CORRECT, INCORRECT, NOT_ANSWERED, RECORDED, CheckResult
+from defection.checks.answers import (
+    expected_value,
+    hint_texts,
+    judge,
+    model_answer,
+    predicted_mistakes,
+    solution_text,
+)
 from defection.checks.core import written_text
 from defection.sources import keys_in_text
 
@@ -59,7 +67,7 @@ def exercise_path(stem: str) -> Path:
 def run_worked_solutions(questions: Iterable, namespace: dict) -> dict:
     """Run every question's worked solution, in order, in one namespace (as the notebook does)."""
     for q in questions:
-        exec(q.solution_code, namespace)  # noqa: S102 - our own solution text
+        exec(solution_text(q), namespace)  # noqa: S102 - our own solution text
     return namespace
 
 
@@ -82,23 +90,23 @@ def assert_question_set_shape(qs, lesson: str) -> None:
     assert len(qs.auto) >= 6 and len(qs.written) >= 2
     assert {"number", "choice", "set", "frame", "chart"} <= kinds
     for q in qs.auto:
-        assert 2 <= len(q.hints) <= 3, q.name
-        assert q.solution_code.strip(), q.name
-        assert q.variable and q.variable in q.solution_code, q.name
+        assert 2 <= len(hint_texts(q)) <= 3, q.name
+        assert solution_text(q).strip(), q.name
+        assert q.variable and q.variable in solution_text(q), q.name
     for w in qs.written:
-        assert w.rubric and len(w.model_answer.split()) > 80, w.name
-        assert len(w.hints) >= 2, f"{w.name}: say what a strong answer addresses"
+        assert w.rubric and len(model_answer(w).split()) > 80, w.name
+        assert len(hint_texts(w)) >= 2, f"{w.name}: say what a strong answer addresses"
 
 
 def assert_solution_passes(q, namespace: dict) -> None:
     assert q.variable in namespace, f"the solution never defines {q.variable}"
-    result = q.evaluate(namespace[q.variable])
+    result = judge(q, namespace[q.variable])
     assert result.status == CORRECT, str(result)
     assert result.points == q.points
 
 
 def assert_not_answered(q) -> None:
-    assert q.evaluate(...).status == NOT_ANSWERED
+    assert judge(q, ...).status == NOT_ANSWERED
     assert q.check(...).status == NOT_ANSWERED
 
 
@@ -130,7 +138,7 @@ def reveals(text: str, value: float) -> bool:
 
 def assert_fails_without_revealing(q, answer, expected) -> CheckResult:
     """``answer`` is marked incorrect, with real feedback that does not give ``expected`` away."""
-    result = q.evaluate(answer)
+    result = judge(q, answer)
     assert result.status == INCORRECT, (q.name, answer, str(result))
     text = str(result)
     assert len(result.message) > 20, (q.name, text)
@@ -155,15 +163,15 @@ def assert_fails_without_revealing(q, answer, expected) -> CheckResult:
 def assert_all_fail_without_revealing(q, answers: Sequence) -> None:
     """At least two plausible wrong answers, each failing without revealing."""
     assert len(answers) >= 2, q.name
-    expected = q.expected_value()
+    expected = expected_value(q)
     for answer in answers:
         assert_fails_without_revealing(q, answer, expected)
 
 
 def assert_mistakes_get_their_own_feedback(q) -> None:
     """Every predicted mistake fails quietly and shows the message written for it."""
-    expected = q.expected_value()
-    for wrong, message in q.mistakes:
+    expected = expected_value(q)
+    for wrong, message in predicted_mistakes(q):
         value = wrong() if callable(wrong) else wrong
         result = assert_fails_without_revealing(q, value, expected)
         assert message in result.message, (q.name, value, result.message)
@@ -192,7 +200,7 @@ def junk(huge_columns: Sequence[str]) -> list:
 
 def assert_never_raises(q, huge_columns: Sequence[str]) -> None:
     for value in junk(huge_columns):
-        result = q.evaluate(value)
+        result = judge(q, value)
         assert isinstance(result, CheckResult)
         assert result.status in (INCORRECT, NOT_ANSWERED), (q.name, type(value), str(result))
         assert isinstance(result.message, str) and result.message, (q.name, type(value))
@@ -211,20 +219,20 @@ def assert_written_answer_behaviour(w, paragraph: str) -> None:
     answer header) and the model answer are recorded; the rubric comes with the solution."""
     header = f"**Your answer ({w.name}):**"
     for blank in ("", "   ", BLANK, "...", None, ..., header, f"{header}\n\n{BLANK}"):
-        assert w.evaluate(blank).status == NOT_ANSWERED, (w.name, blank)
+        assert judge(w, blank).status == NOT_ANSWERED, (w.name, blank)
     assert w.check().status == NOT_ANSWERED
-    assert w.evaluate(paragraph).status == RECORDED
-    assert w.evaluate(f"{header}\n\n{paragraph}").status == RECORDED
-    assert w.evaluate(w.model_answer).status == RECORDED
-    assert w.evaluate("Too short to count.").status == NOT_ANSWERED
-    assert w.rubric and w.model_answer and w.points > 0
+    assert judge(w, paragraph).status == RECORDED
+    assert judge(w, f"{header}\n\n{paragraph}").status == RECORDED
+    assert judge(w, model_answer(w)).status == RECORDED
+    assert judge(w, "Too short to count.").status == NOT_ANSWERED
+    assert w.rubric and model_answer(w) and w.points > 0
     assert w.rubric in str(w.solution())
 
 
 def assert_model_answers_cite_known_sources(qs, at_least: int) -> None:
     known = set(data.load("sources")["source_id"])
     for w in qs.written:
-        keys = set(keys_in_text(w.model_answer))
+        keys = set(keys_in_text(model_answer(w)))
         assert len(keys) >= at_least and keys <= known, (w.name, keys - known)
 
 
@@ -278,10 +286,10 @@ def assert_written_cells_in_both_notebooks(qs, stem: str) -> None:
     for w in qs.written:
         assert sol[w.name].startswith(f"**Your answer ({w.name}):**")
         assert ex[w.name].startswith(f"**Your answer ({w.name}):**")
-        assert qs.by_name(w.name).evaluate(sol[w.name]).status == RECORDED
-        assert qs.by_name(w.name).evaluate(ex[w.name]).status == NOT_ANSWERED
+        assert judge(qs.by_name(w.name), sol[w.name]).status == RECORDED
+        assert judge(qs.by_name(w.name), ex[w.name]).status == NOT_ANSWERED
         # the cell holds the model answer word for word (a trailing newline aside)
-        assert written_text(sol[w.name]) == w.model_answer.strip()
+        assert written_text(sol[w.name]) == model_answer(w).strip()
 
 
 # --------------------------------------------------------------------------- grading

@@ -26,6 +26,7 @@ from defection.checks import (
     WrittenQuestion,
     register,
 )
+from defection.checks.answers import expected_value, judge
 
 # ---------------------------------------------------------------- a test-local lesson
 
@@ -80,8 +81,8 @@ RIGHT = {
 
 # plausible wrong answers, with words the message must contain
 WRONG = {
-    "q1": [(0.6, "too high"), (0.40, "too low"), (52.38095238, "100 times"), (1 - RATE, "failure rate"),
-           ("0.52", "quotes"), (pd.Series([0.1, 0.2]), "single number"), (0.52, "close")],
+    "q1": [(0.6, "not right"), (0.1, "less than half"), (52.38095238, "100 times"), (1 - RATE, "failure rate"),
+           ("0.52", "quotes"), (pd.Series([0.1, 0.2]), "single number"), (0.52, "do not round")],
     "q2": [("b", "army held together"), ("d", "not one of the options"), (["a"], "one option")],
     "q3": [(["Egypt", "Philippines"], "missing"), (["Egypt", "Philippines", "Indonesia", "China"], "'China' does not belong"),
            ("Egypt", "list")],
@@ -103,7 +104,7 @@ WRONG = {
 
 def _expected_strings(q) -> list[str]:
     """Renderings of the expected value that a failure message must never contain."""
-    exp = q.expected_value()
+    exp = expected_value(q)
     if isinstance(exp, float):
         return [f"{exp:.2f}", f"{exp:.3f}", f"{100 * exp:.1f}"]
     if isinstance(exp, pd.DataFrame):
@@ -115,7 +116,7 @@ def _expected_strings(q) -> list[str]:
 def test_right_answers_pass(name):
     q = QUESTIONS.by_name(name)
     for answer in RIGHT[name]:
-        result = q.check(answer)
+        result = judge(q, answer)
         assert result.status == CORRECT, (name, answer, str(result))
         assert result.points == q.points
 
@@ -125,7 +126,7 @@ def test_wrong_answers_fail_with_helpful_message(name):
     q = QUESTIONS.by_name(name)
     assert len(WRONG[name]) >= 2
     for answer, words in WRONG[name]:
-        result = q.check(answer)
+        result = judge(q, answer)
         assert result.status == INCORRECT, (name, answer, str(result))
         assert result.points == 0
         assert words.casefold() in result.message.casefold(), (name, words, result.message)
@@ -142,46 +143,50 @@ def test_placeholder_is_not_answered(q):
     assert "not answered" in str(result).casefold()
 
 
-def test_size_of_error_is_directional_but_never_an_invertible_number():
-    assert "too high" in q1.check(RATE * 1.2).message
-    assert "too low" in q1.check(RATE * 0.5).message
-    assert "wrong sign" in q1.check(-RATE).message
+def test_size_of_error_is_a_band_never_an_invertible_number_nor_a_near_direction():
+    for factor in (0.6, 0.9, 0.99, 1.01, 1.2, 1.9):
+        message = judge(q1, RATE * factor).message.casefold()
+        assert not any(w in message for w in ("high", "low", "large", "small")), message
+    assert "not right" in judge(q1, RATE * 1.01).message.casefold()
+    assert "more than twice too large" in judge(q1, RATE * 3).message
+    assert "less than half" in judge(q1, RATE * 0.3).message
+    assert "wrong sign" in judge(q1, -RATE).message
     for factor in (0.5, 0.9, 0.99, 1.01, 1.2, 3, 30):
-        message = q1.check(RATE * factor).message
+        message = judge(q1, RATE * factor).message
         assert "%" not in message and not any(ch.isdigit() for ch in message), message
 
 
 def test_decimals_accept_exactly_the_stated_precision():
     q = NumberQuestion("qd", "x", expected=3.888888, decimals=1)
     assert q.precision_text == "one decimal place"
-    assert q.check(3.9).passed and q.check(3.85).passed and q.check(3.888888).passed
-    assert not q.check(3.95).passed and not q.check(3.8).passed
+    assert judge(q, 3.9).passed and judge(q, 3.85).passed and judge(q, 3.888888).passed
+    assert not judge(q, 3.95).passed and not judge(q, 3.8).passed
     whole = NumberQuestion("qw", "x", expected=2877.63, decimals=0)
     assert whole.precision_text == "a whole number"
-    assert whole.check(2878).passed and whole.check(2877.63).passed
-    assert not whole.check(2877).passed and not whole.check(2879).passed
+    assert judge(whole, 2878).passed and judge(whole, 2877.63).passed
+    assert not judge(whole, 2877).passed and not judge(whole, 2879).passed
     three = NumberQuestion("q3d", "x", expected=0.76923, decimals=3)
-    assert three.check(0.769).passed and not three.check(0.77).passed
-    assert "three decimal places" in three.check(0.77).message
+    assert judge(three, 0.769).passed and not judge(three, 0.77).passed
+    assert "three decimal places" in judge(three, 0.77).message
 
 
 def test_also_accepts_another_defensible_reading_at_the_same_precision():
     q = NumberQuestion("qa", "x", expected=6000 / 186, decimals=1, also=[lambda: 6000 / 187])
-    assert q.check(32.3).passed and q.check(32.1).passed
-    assert not q.check(32.2).passed
+    assert judge(q, 32.3).passed and judge(q, 32.1).passed
+    assert not judge(q, 32.2).passed
 
 
 def test_options_say_in_the_list_or_not_never_how_far():
     q = NumberQuestion("qo", "x", expected=0.7, options=[0.55, 0.6, 0.7, 0.8],
                        recheck="look at .tipped for each.")
     assert q.precision_text == "a number from the list"
-    assert q.check(0.7).passed
-    near, far = q.check(0.6).message, q.check(0.8).message
+    assert judge(q, 0.7).passed
+    near, far = judge(q, 0.6).message, judge(q, 0.8).message
     assert "in the list" in near and "look at .tipped" in near
     for message in (near, far):
         assert "high" not in message and "low" not in message and "%" not in message
     assert near == far
-    assert "not one of the options" in q.check(0.65).message
+    assert "not one of the options" in judge(q, 0.65).message
 
 
 def test_check_reads_the_callers_variable():
@@ -230,7 +235,9 @@ def test_written_question():
     assert w1.check("too short").status == NOT_ANSWERED
     long = "**Your answer (w1):**\nDefections matter only when whole units leave together, I think."
     result = w1.check(long)
-    assert result.status == RECORDED and "recorded for your instructor" in result.message.casefold()
+    text = result.message.casefold()
+    assert result.status == RECORDED and "keeps no copy" in text and "recorded" not in text
+    assert "Ready to hand in" in str(result)
     assert result.points == 0
     assert w1.check().status == NOT_ANSWERED
     assert not w1.auto and w1 in QUESTIONS.written
@@ -316,7 +323,7 @@ def _junk():
 @pytest.mark.parametrize("q", list(QUESTIONS), ids=lambda q: q.name)
 def test_junk_never_raises(q):
     for junk in _junk():
-        result = q.check(junk)
+        result = judge(q, junk)
         assert isinstance(result, CheckResult)
         assert result.status in (CORRECT, INCORRECT, NOT_ANSWERED, RECORDED)
         assert isinstance(str(result), str) and isinstance(result._repr_html_(), str)
@@ -325,7 +332,7 @@ def test_junk_never_raises(q):
 
 
 def test_evil_object_reports_could_not_check():
-    result = q1.check(Evil())
+    result = judge(q1, Evil())
     assert result.status == INCORRECT
     assert "evil" in result.message.casefold() or "number" in result.message.casefold()
 
@@ -335,18 +342,18 @@ def test_chart_expected_from_a_builder_and_layers():
         return good_chart().encode(color="value:Q").properties(title="t")
 
     q = ChartQuestion("qc", "chart", expected=builder, channels=("x", "y"))
-    assert q.check(good_chart()).status == CORRECT
-    assert q.check(good_chart().mark_area()).status == INCORRECT
+    assert judge(q, good_chart()).status == CORRECT
+    assert judge(q, good_chart().mark_area()).status == INCORRECT
     layered = ChartQuestion(
         "ql", "chart", layers=[{"mark": "line", "encodings": {"x": "as_of:T"}},
                                {"mark": "rule", "encodings": {"y": "value:Q"}}],
     )  # fmt: skip
     rule = alt.Chart(CHART_DATA).mark_rule().encode(y="mean(value):Q")
-    assert layered.check(good_chart() + rule).status == CORRECT
-    result = layered.check(good_chart())
+    assert judge(layered, good_chart() + rule).status == CORRECT
+    result = judge(layered, good_chart())
     assert result.status == INCORRECT and "2 layers" in result.message
     assert "rule" not in result.message  # says the structure, not the answer
-    wrong_layer = layered.check(good_chart() + good_chart().mark_point())
+    wrong_layer = judge(layered, good_chart() + good_chart().mark_point())
     assert wrong_layer.status == INCORRECT and "layers" in wrong_layer.message
 
 
@@ -354,10 +361,10 @@ def test_faceted_chart_and_aggregate():
     q = ChartQuestion("qa", "chart", mark="bar", encodings={"x": "count():Q", "y": "kind:N"})
     data = pd.DataFrame({"kind": ["a", "b", "a"]})
     right = alt.Chart(data).mark_bar().encode(x="count()", y="kind:N")
-    assert q.check(right).status == CORRECT
-    assert "summarised" in q.check(alt.Chart(data).mark_bar().encode(x="sum(kind):Q", y="kind:N")).message
+    assert judge(q, right).status == CORRECT
+    assert "summarised" in judge(q, alt.Chart(data).mark_bar().encode(x="sum(kind):Q", y="kind:N")).message
     faceted = right.facet(column="kind:N")
-    assert q.check(faceted).status == CORRECT
+    assert judge(q, faceted).status == CORRECT
 
 
 def test_set_feedback_names_the_students_own_extra_items_only():
@@ -376,3 +383,91 @@ def test_the_nearest_predicted_mistake_names_the_slip_when_two_match():
     )
     assert "last month only" in q.check(0.002).message
     assert "a share" in q.check(0.26).message
+
+
+# ---------------------------------------------------------------- search-proof feedback
+
+
+def test_after_three_wrong_values_a_question_stops_steering():
+    q = NumberQuestion("qs", "x", expected=0.4, decimals=3, hints=["Read the table again."],
+                       mistakes=[(0.04, "A tenth of the answer: did you divide twice?")])
+    first = [q.check(v).message for v in (0.9, 0.1, 0.3)]
+    assert "more than twice too large" in first[0] and "less than half" not in first[1]
+    later = q.check(5.0).message
+    assert "stops saying" in later and "qs.hint()" in later and "large" not in later
+    assert "divide twice" in q.check(0.04).message  # a predicted slip is still named
+    assert "expected a number" in q.check("abc").message.casefold()  # form problems always speak
+    assert q.check(0.4).passed
+    assert "more than ten times" in judge(q, 5.0).message  # the grader's verdict is whole
+
+
+def test_written_and_chart_questions_are_not_guarded():
+    w = WrittenQuestion("wg", prompt="Why?")
+    for _ in range(5):
+        assert "write at least" in w.check("too short").message
+
+
+def test_a_list_of_everything_hears_no_names_and_no_count_to_drop_from():
+    q = SetQuestion("qn", "x", expected=["a", "b", "c"])
+    everything = list("abcdefgh")
+    msg = judge(q, everything).message
+    assert not any(f"'{c}'" in msg for c in "defgh"), msg
+    same = [judge(q, [c for c in everything if c != drop]).message.split(":")[1] for drop in "ah"]
+    assert same[0] == same[1] == msg.split(":")[1]
+    near = judge(q, ["a", "b", "c", "x"]).message
+    assert "'x' does not belong" in near  # nearly right: the one slip is named
+
+
+def test_each_once_is_checked_when_the_prompt_says_so():
+    q = SetQuestion("qu", "x", expected=["a", "b"], unique=True)
+    result = judge(q, ["a", "b", "a"])
+    assert not result.passed and "more than once" in result.message
+    assert judge(q, ["b", "a"]).passed
+    assert judge(SetQuestion("qd", "x", expected=["a", "b"]), ["a", "b", "a"]).passed
+
+
+def test_rounding_and_zero_are_named_as_such():
+    q = NumberQuestion("qr", "x", expected=0.0024694, decimals=4)
+    assert "four decimal places" in judge(q, 0.0).message
+    assert "rounded to two decimal places" in NumberQuestion(
+        "qr2", "x", expected=0.76923, decimals=3
+    ).check(0.77).message
+
+
+def test_a_percentage_of_a_ratio_is_not_called_a_share():
+    q = NumberQuestion("qp", "x", expected=1.5217, decimals=2)
+    message = judge(q, 152.17).message
+    assert "100 times" in message and "share" not in message
+
+
+def test_a_near_zero_slip_is_named_only_for_that_value():
+    q = NumberQuestion("qz", "x", expected=0.009, decimals=3,
+                       mistakes=[(3.9e-05, "That is the default run.")])
+    assert "default run" in judge(q, 3.9e-05).message
+    assert "default run" not in judge(q, 0.0004).message
+
+
+def test_a_series_of_missing_values_is_explained_not_sent_to_sum():
+    q = NumberQuestion("qnan", "x", expected=0.0067, decimals=4)
+    a, b = pd.Series([1.0], index=[3]), pd.Series([150.0], index=[7])
+    message = judge(q, a / b).message
+    assert "NaN" in message and "by label" in message and ".sum()" not in message
+
+
+def test_a_method_given_as_the_answer_is_told_to_call_it():
+    q = NumberQuestion("qm", "x", expected=1.5, decimals=1)
+    assert ".mean()" in judge(q, pd.Series([1.0, 2.0]).mean).message
+
+
+def test_running_the_cell_again_for_a_hint_is_not_a_new_try():
+    q = NumberQuestion("qa", "x", expected=0.4, decimals=3, hints=["One.", "Two."])
+    first = q.check(5.0).message
+    for _ in range(5):  # the same wrong value, cell run again for the next hint
+        assert q.check(5.0).message == first
+    for value in (0.9, 0.1, 0.2):
+        q.check(value)
+    assert "stops saying" in q.check(0.3).message
+    frames = FrameQuestion("qf", "x", expected=pd.DataFrame({"a": [1, 2]}), check_index=False)
+    wrong = pd.DataFrame({"a": [1, 3]})
+    for _ in range(6):
+        assert "differs in 1 of 2 rows" in frames.check(wrong.copy()).message

@@ -4,12 +4,16 @@ model answer behind .solution()."""
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 
 from defection.checks import load_questions
+from defection.checks.answers import expected_value, hint_texts, model_answer, solution_text
 
+ROOT = Path(__file__).resolve().parents[2]
 LESSONS = ("01", "02", "03", "04", "05")
 SETS = {n: load_questions(f"defection.checks.lesson{n}", fresh=False) for n in LESSONS}
 AUTO = [(lesson, q) for lesson, qs in SETS.items() for q in qs.auto]
@@ -23,7 +27,7 @@ def squash(text: str) -> str:
 def answer_line(q) -> str:
     """The right-hand side of the solution's last assignment to the question's variable."""
     rhs = ""
-    for line in q.solution_code.splitlines():
+    for line in solution_text(q).splitlines():
         m = re.match(rf"\s*{re.escape(q.variable)}\s*=(?!=)(.*)", line)
         if m:
             rhs = m.group(1).split("#")[0]
@@ -32,30 +36,30 @@ def answer_line(q) -> str:
 
 @pytest.mark.parametrize("lesson,q", AUTO, ids=[f"{n}-{q.name}" for n, q in AUTO])
 def test_hints_are_tiered_and_never_the_answer(lesson, q):
-    assert 2 <= len(q.hints) <= 3, q.name
-    assert len(set(q.hints)) == len(q.hints), q.name
+    assert 2 <= len(hint_texts(q)) <= 3, q.name
+    assert len(set(hint_texts(q))) == len(hint_texts(q)), q.name
     rhs = answer_line(q)
-    for i, hint in enumerate(q.hints, 1):
+    for i, hint in enumerate(hint_texts(q), 1):
         if len(rhs) >= 20:  # short generic ends like pd.DataFrame(rows) may be shown
             assert rhs not in squash(hint), (lesson, q.name, i, hint)
     if q.kind != "choice":
-        assert "..." in q.hints[-1], (lesson, q.name, "the last hint is a near-solution")
-        assert not q.hints[0].startswith("Fill in"), (lesson, q.name, "the first hint helps")
+        assert "..." in hint_texts(q)[-1], (lesson, q.name, "the last hint is a near-solution")
+        assert not hint_texts(q)[0].startswith("Fill in"), (lesson, q.name, "the first hint helps")
     else:
-        for hint in q.hints:
-            assert f'"{q.expected_value()}"' not in hint and f"'{q.expected_value()}'" not in hint
+        for hint in hint_texts(q):
+            assert f'"{expected_value(q)}"' not in hint and f"'{expected_value(q)}'" not in hint
 
 
 @pytest.mark.parametrize("lesson,w", WRITTEN, ids=[f"{n}-{w.name}" for n, w in WRITTEN])
 def test_written_questions_have_real_hints_and_a_model_answer(lesson, w):
-    assert len(w.hints) >= 2, w.name
-    shown = [str(w.hint()) for _ in w.hints]
+    assert len(hint_texts(w)) >= 2, w.name
+    shown = [str(w.hint()) for _ in hint_texts(w)]
     for text in shown:
         assert "No hint" not in text and "re-read the question" not in text
         assert len(text.split()) >= 25, text
     assert "strong answer" in shown[0].casefold() or "strong memo" in shown[0].casefold()
     solution = str(w.solution())
-    assert w.model_answer[:80] in solution and "Rubric:" in solution
+    assert model_answer(w)[:80] in solution and "Rubric:" in solution
 
 
 def test_a_written_question_without_hints_falls_back_to_its_rubric():
@@ -63,3 +67,33 @@ def test_a_written_question_without_hints_falls_back_to_its_rubric():
 
     w = WrittenQuestion("wx", prompt="p", rubric="2 pts: uses evidence.", model_answer="m")
     assert "uses evidence" in str(w.hint())
+
+
+def _names_defined(code: str) -> set[str]:
+    """Names a piece of code assigns, loops over or imports (read, not run)."""
+    names = set(re.findall(r"(?<![\w.\[])([A-Za-z_]\w*)\s*=(?!=)", code))
+    for pair in re.findall(r"([A-Za-z_]\w*)\s*,\s*([A-Za-z_]\w*)\s*(?:=(?!=)|\s+in\b)", code):
+        names |= set(pair)
+    names |= set(re.findall(r"\bfor\s+([A-Za-z_]\w*)\s+in\b", code))
+    names |= set(re.findall(r"\bimport\s+(?:[\w.]+\s+as\s+)?([A-Za-z_]\w*)", code))
+    for group in re.findall(r"\bfrom\s+[\w.]+\s+import\s+\(?([\w,\s]+)\)?", code):
+        names |= {n.strip() for n in group.split(",") if n.strip()}
+    return names
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_fill_in_hints_use_only_names_the_exercise_or_the_hint_defines(lesson):
+    """Hint 3 of 03 q1 and 05 q7 once used `embrace` and `options`, defined by no cell."""
+    import builtins
+
+    path = next((ROOT / "exercises").glob(f"{lesson}_*.ipynb"))
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    known = _names_defined(code) | set(dir(builtins))
+    for q in load_questions(f"defection.checks.lesson{lesson}", fresh=False).auto:
+        last = hint_texts(q)[-1]
+        if not last.startswith("Fill in"):
+            continue
+        used = set(re.findall(r"(?<![\w.'\"])([A-Za-z_]\w*)(?=\.[A-Za-z_]|\[)", last))
+        unknown = sorted(used - known - _names_defined(last))
+        assert not unknown, (lesson, q.name, unknown, last)

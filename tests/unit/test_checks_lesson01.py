@@ -12,13 +12,14 @@ import pytest
 
 from defection import comparative, data
 from defection.checks import INCORRECT
+from defection.checks.answers import expected_value, judge, predicted_mistakes
 from defection.checks import lesson01 as L
 from defection.models.cascade import cascade
 
 STEM = "01_regime_cohesion.ipynb"
 QS = L.QUESTIONS
 AUTO = QS.auto
-WITH_MISTAKES = [q for q in AUTO if q.mistakes and q.kind != "chart"]
+WITH_MISTAKES = [q for q in AUTO if predicted_mistakes(q) and q.kind != "chart"]
 
 
 def notebook_namespace() -> dict:
@@ -51,14 +52,14 @@ def test_expected_values_come_from_the_data():
     a, b = table.loc[1, 1], table.loc[1, 0]
     cc, d = table.loc[0, 1], table.loc[0, 0]
     with_, without = a / (a + b), cc / (cc + d)
-    assert QS.by_name("q1").expected_value() == pytest.approx(with_)
-    assert QS.by_name("q2").expected_value() == pytest.approx(without)
-    assert QS.by_name("q3").expected_value() == pytest.approx(with_ / without)
-    assert QS.by_name("q4").expected_value() == pytest.approx((a / b) / (cc / d))
-    pd.testing.assert_frame_equal(QS.by_name("q6").expected_value(), table)
+    assert expected_value(QS.by_name("q1")) == pytest.approx(with_)
+    assert expected_value(QS.by_name("q2")) == pytest.approx(without)
+    assert expected_value(QS.by_name("q3")) == pytest.approx(with_ / without)
+    assert expected_value(QS.by_name("q4")) == pytest.approx((a / b) / (cc / d))
+    pd.testing.assert_frame_equal(expected_value(QS.by_name("q6")), table)
     # the lesson's prose relies on these orders of magnitude
     assert 0 < without < with_ < 1
-    assert QS.by_name("q4").expected_value() < L.CLAIMED_FACTOR / 4
+    assert expected_value(QS.by_name("q4")) < L.CLAIMED_FACTOR / 4
     assert L.CLAIMED_FACTOR * without > 1
 
 
@@ -76,13 +77,13 @@ def test_table_description_matches_navco():
 
 
 def test_q5_answer_follows_from_the_data():
-    assert QS.by_name("q5").expected_value() == "c"
+    assert expected_value(QS.by_name("q5")) == "c"
     assert set(QS.by_name("q5").options) == {"a", "b", "c", "d"}
 
 
 def test_q8_disagreements_match_the_case_table():
     cases = data.load("uprisings")
-    expected = set(QS.by_name("q8").expected_value())
+    expected = set(expected_value(QS.by_name("q8")))
     assert "Indonesia" in expected  # the trap Lesson 1 shows
     for _, row in cases.iterrows():
         if pd.isna(row["navco_defect"]):
@@ -97,8 +98,8 @@ def test_q8_disagreements_match_the_case_table():
 
 def test_q9_q10_come_from_the_model():
     run = cascade(repression=0.6, incentives=0.3, exit_options=0.3, spread=0.25)
-    assert QS.by_name("q9").expected_value() == pytest.approx(run.final_share)
-    best = QS.by_name("q10").expected_value()
+    assert expected_value(QS.by_name("q9")) == pytest.approx(run.final_share)
+    best = expected_value(QS.by_name("q10"))
     assert best in L.REPRESSION_OPTIONS
 
     def tipped(rep):
@@ -116,8 +117,8 @@ def test_solution_passes(q, solved):
 
 def test_helpers_and_alternatives_pass(solved):
     nv = solved["nonviolent"]
-    assert QS.by_name("q4").evaluate(comparative.odds_ratio_from(nv).value).passed
-    assert QS.by_name("q6").evaluate(comparative.crosstab(nv, "defect", "success")).passed
+    assert judge(QS.by_name("q4"), comparative.odds_ratio_from(nv).value).passed
+    assert judge(QS.by_name("q6"), comparative.crosstab(nv, "defect", "success")).passed
     q7 = QS.by_name("q7")
 
     def labelled(chart, x, y):
@@ -125,10 +126,10 @@ def test_helpers_and_alternatives_pass(solved):
             x=alt.X(x, title="Defected"), y=alt.Y(y, title="Success rate"), tooltip=[y]
         )
 
-    assert q7.evaluate(labelled(alt.Chart(nv), "defect:O", "mean(success):Q")).passed
+    assert judge(q7, labelled(alt.Chart(nv), "defect:O", "mean(success):Q")).passed
     rates = comparative.success_rates(nv)
-    assert q7.evaluate(labelled(alt.Chart(rates), "defect:N", "rate:Q")).passed
-    assert q7.evaluate(solved["rate_chart"].to_dict()).passed  # what the grader sees
+    assert judge(q7, labelled(alt.Chart(rates), "defect:N", "rate:Q")).passed
+    assert judge(q7, solved["rate_chart"].to_dict()).passed  # what the grader sees
 
 
 @pytest.mark.parametrize("q", AUTO, ids=H.ids(AUTO))
@@ -147,13 +148,13 @@ def test_every_mistake_gets_its_own_feedback(q):
 def test_sideways_bars_get_their_own_feedback(solved):
     rates = solved["nonviolent"].groupby("defect")["success"].mean().reset_index(name="rate")
     q7 = QS.by_name("q7")
-    result = q7.evaluate(alt.Chart(rates).mark_bar().encode(x="rate:Q", y="defect:N"))
+    result = judge(q7, alt.Chart(rates).mark_bar().encode(x="rate:Q", y="defect:N"))
     assert result.status == INCORRECT and "on their side" in result.message
 
 
 def _wrong_answers(solved):
     """At least two plausible wrong answers per auto question."""
-    exp = {q.name: q.expected_value() for q in AUTO}
+    exp = {q.name: expected_value(q) for q in AUTO}
     nv = solved["nonviolent"]
     table = solved["defect_by_success"]
     rates = nv.groupby("defect")["success"].mean().reset_index(name="rate")
@@ -191,9 +192,9 @@ def test_wrong_answers_fail_without_revealing(q, solved):
 
 def test_rounding_and_percent_are_explained():
     q = QS.by_name("q1")
-    rounded = q.evaluate(round(q.expected_value(), 2))
+    rounded = judge(q, round(expected_value(q), 2))
     assert rounded.status == INCORRECT and "round" in rounded.message
-    percent = q.evaluate(100 * q.expected_value())
+    percent = judge(q, 100 * expected_value(q))
     assert percent.status == INCORRECT and "percentage" in percent.message
 
 

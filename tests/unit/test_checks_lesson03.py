@@ -16,6 +16,13 @@ import pytest
 
 from defection import coding, data
 from defection.checks import CORRECT, INCORRECT, NOT_ANSWERED
+from defection.checks.answers import (
+    expected_value,
+    judge,
+    model_answer,
+    predicted_mistakes,
+    solution_text,
+)
 from defection.checks import lesson03 as L
 from defection.models.calculus import calculus, overall_share
 from defection.sources import keys_in_text
@@ -25,7 +32,7 @@ SOLUTION = H.solution_path(STEM)
 EXERCISE = H.exercise_path(STEM)
 QS = L.QUESTIONS
 AUTO = QS.auto
-WITH_MISTAKES = [q for q in AUTO if q.mistakes]
+WITH_MISTAKES = [q for q in AUTO if predicted_mistakes(q)]
 
 
 @pytest.fixture(scope="module")
@@ -127,11 +134,11 @@ def test_solution_passes(q, solution_ns):
 
 @pytest.mark.parametrize("q", AUTO, ids=H.ids(AUTO))
 def test_worked_solutions_run_and_pass(q, solution_ns):
-    """q.solution_code, run in the solution's namespace, gives a value that passes."""
+    """solution_text(q), run in the solution's namespace, gives a value that passes."""
     ns = dict(solution_ns)
     ns.pop(q.variable, None)
-    exec(compile(q.solution_code, f"<{q.name}.solution>", "exec"), ns)
-    assert q.evaluate(ns[q.variable]).status == CORRECT
+    exec(compile(solution_text(q), f"<{q.name}.solution>", "exec"), ns)
+    assert judge(q, ns[q.variable]).status == CORRECT
 
 
 # ------------------------------------------------------------ expected values, by hand
@@ -143,11 +150,11 @@ def test_daily_rate_from_the_two_embrace_totals(counts):
     assert pair["claimant"].astype(str).nunique() == 2  # why the exercise needs startswith
     days = (pair["as_of"].iloc[1] - pair["as_of"].iloc[0]).days
     rate = (float(pair["value"].iloc[1]) - float(pair["value"].iloc[0])) / days
-    assert math.isclose(L.q1.expected_value(), rate)
+    assert math.isclose(expected_value(L.q1), rate)
     assert 0 < rate < 10
     # counting both end days is accepted, a rate per 365 days is not
-    assert L.q1.evaluate(rate * days / (days + 1)).status == CORRECT
-    assert L.q1.evaluate(rate * days / 365).status == INCORRECT
+    assert judge(L.q1, rate * days / (days + 1)).status == CORRECT
+    assert judge(L.q1, rate * days / 365).status == INCORRECT
 
 
 def test_query_with_text_date_finds_nothing_but_mask_does(counts):
@@ -163,18 +170,18 @@ def test_q2_rests_on_the_data(counts):
     assert pair["notes"].str.contains("Most left between").any()
     days = (pair["as_of"].iloc[1] - pair["as_of"].iloc[0]).days
     assert 12 * 30 < days < 14 * 31  # "about thirteen months"
-    assert L.q2.expected_value() == "b"
+    assert expected_value(L.q2) == "b"
 
 
 def test_figures_by_type_counts_every_row_and_no_junta(counts):
-    got = L.q3.expected_value()
+    got = expected_value(L.q3)
     assert list(got.columns) == ["claimant_type", "figures"]
     assert got["figures"].sum() == len(counts)
     assert "junta" not in set(got["claimant_type"].astype(str))
     assert "junta" in set(counts["claimant_type"].cat.categories)  # a type with no rows
     # the row order a student gets after converting to text is accepted too
     as_text = counts.assign(claimant_type=counts["claimant_type"].astype(str))
-    assert L.q3.evaluate(as_text.groupby("claimant_type").size().reset_index(name="figures")).passed
+    assert judge(L.q3, as_text.groupby("claimant_type").size().reset_index(name="figures")).passed
 
 
 def test_w2_model_answer_dates_the_nug_totals_as_the_data_do(counts):
@@ -187,7 +194,7 @@ def test_w2_model_answer_dates_the_nug_totals_as_the_data_do(counts):
         15000,
     )
     w2 = QS.by_name("w2")
-    assert "about three months" in w2.model_answer and "four months" not in w2.model_answer
+    assert "about three months" in model_answer(w2) and "four months" not in model_answer(w2)
     cell = H.written_cells(H.solution_path(STEM))["w2"]
     assert "about three months" in cell and "four months" not in cell
 
@@ -195,9 +202,9 @@ def test_w2_model_answer_dates_the_nug_totals_as_the_data_do(counts):
 def test_structural_obstacles_by_hand():
     m = data.load("motivations")
     rows = m[(m["type"] == "obstacle") & (m["immediacy"] == "structural")]
-    assert sorted(L.q5.expected_value()) == sorted(rows["code"].astype(str))
+    assert sorted(expected_value(L.q5)) == sorted(rows["code"].astype(str))
     assert len(rows) >= 2 and len(m[m["type"] == "obstacle"]) > len(rows)
-    assert L.q5.evaluate(rows["code"].astype(str).str.upper().tolist()[::-1]).passed
+    assert judge(L.q5, rows["code"].astype(str).str.upper().tolist()[::-1]).passed
 
 
 def test_coding_values_by_hand():
@@ -206,16 +213,16 @@ def test_coding_values_by_hand():
     p_o = sum(a == b for a, b in zip(second, ref)) / len(ref)
     share = {k: ref.count(k) / len(ref) for k in set(ref)}
     p_e = sum(share[k] * second.count(k) / len(second) for k in share)
-    assert math.isclose(L.q6.expected_value(), p_o)
-    assert math.isclose(L.q7.expected_value(), (p_o - p_e) / (1 - p_e))
-    assert 0 < L.q7.expected_value() < L.q6.expected_value() < 1
+    assert math.isclose(expected_value(L.q6), p_o)
+    assert math.isclose(expected_value(L.q7), (p_o - p_e) / (1 - p_e))
+    assert 0 < expected_value(L.q7) < expected_value(L.q6) < 1
 
 
 def test_model_values_and_q10_by_hand():
     run = calculus(**L.MODEL_SETTINGS).set_index("rank")["share"]
-    assert math.isclose(L.q8.expected_value(), run["private"])
-    assert math.isclose(L.q9.expected_value(), run["senior officer"])
-    assert L.q9.expected_value() < L.q8.expected_value()
+    assert math.isclose(expected_value(L.q8), run["private"])
+    assert math.isclose(expected_value(L.q9), run["senior officer"])
+    assert expected_value(L.q9) < expected_value(L.q8)
     rises = {}
     for name, value in {"punishment_risk": 0.3, "family_risk": 0.3, "exit_support": 0.7,
                         "moral_cost": 0.8, "regime_survival": 0.4}.items():  # fmt: skip
@@ -223,9 +230,9 @@ def test_model_values_and_q10_by_hand():
         rises[name] = (moved - run).to_dict()
     senior = {k: v["senior officer"] for k, v in rises.items()}
     private = {k: v["private"] for k, v in rises.items()}
-    assert L.q10.expected_value() == max(senior, key=senior.get)
+    assert expected_value(L.q10) == max(senior, key=senior.get)
     # the notebook's "check the privates" contrast and q10's feedback rely on this
-    assert max(private, key=private.get) == "exit_support" != L.q10.expected_value()
+    assert max(private, key=private.get) == "exit_support" != expected_value(L.q10)
     assert all(v > 0 for v in senior.values())
 
 
@@ -246,29 +253,29 @@ def test_targeted_mistake_messages(counts):
     pair = embrace_pair(counts)
     v0, v1 = (float(v) for v in pair["value"])
     days = (pair["as_of"].iloc[1] - pair["as_of"].iloc[0]).days
-    assert "difference" in L.q1.evaluate(v1 / days).message
-    assert "per day" in L.q1.evaluate((v1 - v0) / (days / 30.44)).message
-    assert "observed=True" in L.q3.evaluate(
+    assert "difference" in judge(L.q1, v1 / days).message
+    assert "per day" in judge(L.q1, (v1 - v0) / (days / 30.44)).message
+    assert "observed=True" in judge(L.q3, 
         counts.groupby("claimant_type", observed=False).size().reset_index(name="figures")
     ).message
-    assert "added up" in L.q3.evaluate(
+    assert "added up" in judge(L.q3, 
         counts.groupby("claimant_type", observed=True)["value"].sum().reset_index(name="figures")
     ).message
-    assert "Series" in L.q3.evaluate(counts["claimant_type"].value_counts()).message
-    assert "IMMEDIATE" in L.q5.evaluate(["punishment_family", "isolation_information"]).message
+    assert "Series" in judge(L.q3, counts["claimant_type"].value_counts()).message
+    assert "IMMEDIATE" in judge(L.q5, ["punishment_family", "isolation_information"]).message
     ref, second = reference_list(), list(L.SECOND_CODER)
-    assert "100 times" in L.q6.evaluate(100 * coding.agreement(second, ref)).message
-    assert "chance" in L.q7.evaluate(coding.chance_agreement(second, ref)).message
-    assert "plain agreement" in L.q7.evaluate(coding.agreement(second, ref)).message
+    assert "100 times" in judge(L.q6, 100 * coding.agreement(second, ref)).message
+    assert "chance" in judge(L.q7, coding.chance_agreement(second, ref)).message
+    assert "plain agreement" in judge(L.q7, coding.agreement(second, ref)).message
     run = calculus(**L.MODEL_SETTINGS).set_index("rank")
     defectors = float(run.loc["private", "expected_defectors"])
-    assert "number of soldiers" in L.q8.evaluate(defectors).message
-    assert "default" in L.q9.evaluate(
+    assert "number of soldiers" in judge(L.q8, defectors).message
+    assert "default" in judge(L.q9, 
         float(calculus().set_index("rank").loc["senior officer", "share"])
     ).message
-    assert "privates" in L.q10.evaluate("exit_support").message
-    assert L.q10.evaluate("more exit support").status == INCORRECT  # labels work as answers
-    assert L.q10.evaluate("Lower expected regime survival").passed
+    assert "privates" in judge(L.q10, "exit_support").message
+    assert judge(L.q10, "more exit support").status == INCORRECT  # labels work as answers
+    assert judge(L.q10, "Lower expected regime survival").passed
 
 
 @pytest.mark.parametrize("q", AUTO, ids=H.ids(AUTO))
@@ -339,7 +346,7 @@ def test_exercise_code_runs_and_answers_nothing():
     ns = H.run_code_cells(EXERCISE)  # raises if any cell fails without answers
     for q in QS.auto:
         assert ns[q.variable] is Ellipsis
-        assert q.evaluate(ns[q.variable]).status == NOT_ANSWERED
+        assert judge(q, ns[q.variable]).status == NOT_ANSWERED
 
 
 def test_notebook_layout():

@@ -13,6 +13,7 @@ import pytest
 
 from defection import data
 from defection.checks import INCORRECT
+from defection.checks.answers import expected_value, judge, predicted_mistakes
 from defection.checks import lesson04 as L
 from defection.models.absorption import absorption
 from defection.surrender import surrender_counts
@@ -20,7 +21,7 @@ from defection.surrender import surrender_counts
 STEM = "04_surrender_dynamics.ipynb"
 QS = L.QUESTIONS
 AUTO = QS.auto
-WITH_MISTAKES = [q for q in AUTO if q.mistakes]
+WITH_MISTAKES = [q for q in AUTO if predicted_mistakes(q)]
 
 
 def notebook_namespace() -> dict:
@@ -54,22 +55,22 @@ def test_expected_values_come_from_the_data_and_model():
     counts = data.load("defection_counts").set_index("count_id")
     total = counts.loc["dc033"]
     days = (total["as_of"] - total["period_start"]).days
-    assert QS.by_name("q1").expected_value() == pytest.approx(float(total["value"]) / days)
-    assert QS.by_name("q2").expected_value() == pytest.approx(
+    assert expected_value(QS.by_name("q1")) == pytest.approx(float(total["value"]) / days)
+    assert expected_value(QS.by_name("q2")) == pytest.approx(
         float(counts.loc["dc029", "value"]) / float(total["value"])
     )
     pair = counts[counts["as_of"] == pd.Timestamp("2024-04-05")]["value"].astype(float)
     assert len(pair) == 2
     gap_share = (pair.max() - pair.min()) / pair.max()
-    assert QS.by_name("q4").expected_value() == pytest.approx(gap_share)
+    assert expected_value(QS.by_name("q4")) == pytest.approx(gap_share)
     run = absorption(inflow=[1000] * 6 + [0] * 18, vetting_speed=0.5, capacity=200, funding=3000)
     lost = float(run["cumulative_lost"].iloc[-1])
-    assert QS.by_name("q9").expected_value() == pytest.approx(lost)
+    assert expected_value(QS.by_name("q9")) == pytest.approx(lost)
 
 
 def test_smallest_capacity_is_the_threshold():
     """q10: the expected capacity keeps the loss under the limit; the option below does not."""
-    best = QS.by_name("q10").expected_value()
+    best = expected_value(QS.by_name("q10"))
     assert best in L.CAPACITY_OPTIONS
 
     def lost(cap):
@@ -88,7 +89,7 @@ def test_q11_answer_matches_the_model():
     b = absorption(inflow=L.SURGE, vetting_speed=0.5, capacity=1500, funding=3000)
     assert np.allclose(a["cumulative_lost"], b["cumulative_lost"])
     assert b["vetted"].max() < 1000
-    assert QS.by_name("q11").expected_value() == "b"
+    assert expected_value(QS.by_name("q11")) == "b"
 
 
 @pytest.mark.parametrize("q", AUTO, ids=H.ids(AUTO))
@@ -98,7 +99,7 @@ def test_solution_passes(q, solved):
 
 def test_q1_accepts_counting_both_end_days():
     value = float(L._value("dc033"))
-    assert QS.by_name("q1").evaluate(value / (L._days("dc033") + 1)).passed
+    assert judge(QS.by_name("q1"), value / (L._days("dc033") + 1)).passed
 
 
 @pytest.mark.parametrize("q", AUTO, ids=H.ids(AUTO))
@@ -116,7 +117,7 @@ def test_every_mistake_gets_its_own_feedback(q):
 
 def _wrong_answers(solved):
     """At least two plausible wrong answers per auto question."""
-    exp = {q.name: q.expected_value() for q in AUTO}
+    exp = {q.name: expected_value(q) for q in AUTO}
     counts = solved["counts"]
     events = solved["events"]
     by_region = solved["surrenders_by_region"]
@@ -156,12 +157,12 @@ def test_q7_messages_name_the_slip_the_answer_shows():
     """A threshold set too high and a breakdown with duplicate values dropped both leave
     regions out; each message must describe that slip (the old one blamed the twin values
     for a list that had simply used too high a threshold)."""
-    too_high = L.q7.evaluate(L._big_regions(L.REGION_THRESHOLD + 100)).message
+    too_high = judge(L.q7, L._big_regions(L.REGION_THRESHOLD + 100)).message
     assert "threshold" in too_high and "same" not in too_high
     deduplicated = L._monitor_regions().drop_duplicates("value")
     deduplicated = sorted(deduplicated.loc[deduplicated["value"] >= 500, "region"])
-    assert deduplicated != L.q7.expected_value()
-    assert "duplicate" in L.q7.evaluate(deduplicated).message
+    assert deduplicated != expected_value(L.q7)
+    assert "duplicate" in judge(L.q7, deduplicated).message
 
 
 def test_surrender_chart_text_matches_its_points():
@@ -177,7 +178,7 @@ def test_surrender_chart_text_matches_its_points():
 
 def test_percent_instead_of_share_is_explained():
     q = QS.by_name("q4")
-    result = q.evaluate(100 * q.expected_value())
+    result = judge(q, 100 * expected_value(q))
     assert result.status == INCORRECT and "percentage" in result.message
 
 
@@ -185,7 +186,7 @@ def test_q6_value_counts_on_a_category_column_is_explained(solved):
     q = QS.by_name("q6")
     events = solved["events"]
     vc = events[events["category"] == "surrender"]["region"].value_counts().rename_axis("region")
-    result = q.evaluate(vc.reset_index(name="events"))
+    result = judge(q, vc.reset_index(name="events"))
     assert result.status == INCORRECT and "0 events" in result.message
 
 

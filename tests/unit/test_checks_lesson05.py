@@ -15,6 +15,13 @@ import pytest
 
 from defection import data
 from defection.checks import INCORRECT, NOT_ANSWERED
+from defection.checks.answers import (
+    expected_value,
+    hint_texts,
+    judge,
+    predicted_mistakes,
+    solution_text,
+)
 from defection.checks import lesson05 as L
 from defection.models.scenario import (
     PRESETS,
@@ -26,7 +33,7 @@ from defection.models.scenario import (
 STEM = "05_synthesis.ipynb"
 QS = L.QUESTIONS
 AUTO = QS.auto
-WITH_MISTAKES = [q for q in AUTO if q.mistakes]
+WITH_MISTAKES = [q for q in AUTO if predicted_mistakes(q)]
 #: One sentence of a memo: too short alone, recorded when the memo is long enough.
 MEMO_SENTENCE = (
     "Defections have weakened the army at the bottom, but no senior commander has "
@@ -58,21 +65,21 @@ def test_question_set_shape():
 def test_expected_values_come_from_the_model_and_data():
     support = scenario(**PRESETS["Strong external support"])
     collapse = scenario(**PRESETS["Economic collapse"])
-    assert QS.by_name("q1").expected_value() == pytest.approx(support.value("senior_defection"))
-    assert QS.by_name("q2").expected_value() == pytest.approx(collapse.value("senior_softliners"))
+    assert expected_value(QS.by_name("q1")) == pytest.approx(support.value("senior_defection"))
+    assert expected_value(QS.by_name("q2")) == pytest.approx(collapse.value("senior_softliners"))
     table = preset_table()
-    assert sorted(QS.by_name("q4").expected_value()) == sorted(
+    assert sorted(expected_value(QS.by_name("q4"))) == sorted(
         table.loc[table["split_at_top"], "preset"]
     )
     counts = data.load("defection_counts").set_index("count_id")
     strength = data.load("force_strength").set_index("estimate_id")
     share = float(counts.loc["dc007", "value"]) / float(strength.loc["fs03", "low"])
-    assert QS.by_name("q6").expected_value() == pytest.approx(share)
+    assert expected_value(QS.by_name("q6")) == pytest.approx(share)
     assert 0 < share < 0.05
 
 
 def test_table_matches_preset_table_and_the_split_rule():
-    expected = QS.by_name("q3").expected_value()
+    expected = expected_value(QS.by_name("q3"))
     assert list(expected.columns) == list(L.TABLE_COLUMNS)
     assert list(expected["preset"]) == list(PRESETS)
     # the verdict follows the elite split alone, never individual senior exits
@@ -87,7 +94,7 @@ def test_table_matches_preset_table_and_the_split_rule():
 
 def test_smallest_incentives_is_the_threshold():
     """q7: the expected option turns the split on; every smaller option does not."""
-    best = QS.by_name("q7").expected_value()
+    best = expected_value(QS.by_name("q7"))
     assert best in L.SENSITIVITY_OPTIONS
 
     def split(x):  # q7 asks about the faction exit, one of the top's four paths
@@ -107,7 +114,7 @@ def test_q8_premises_hold():
     pd.testing.assert_frame_equal(a.indicators, b.indicators)
     assert "faction exit" not in a.outcomes
     assert "faction exit" in scenario(**settings, bloc_threshold=0.2).outcomes
-    assert QS.by_name("q8").expected_value() == "b"
+    assert expected_value(QS.by_name("q8")) == "b"
 
 
 def test_q10_premises_hold():
@@ -124,7 +131,7 @@ def test_q10_premises_hold():
 def test_q3_last_hint_names_every_column():
     """The last hint is a near-solution: following it must not leave a column out (it once
     skipped 'elite_split', so a student who filled its blanks got 'missing column')."""
-    hint = QS.by_name("q3").hints[-1]
+    hint = hint_texts(QS.by_name("q3"))[-1]
     for column in L.TABLE_COLUMNS:
         assert f"'{column}'" in hint or f"r.{column}" in hint or "r...." in hint, column
     assert all(f"'{c}'" in hint for c in L.TABLE_COLUMNS[:-1])
@@ -135,20 +142,20 @@ def test_q8_worked_solution_shows_the_convention_deciding():
     verdict: once they used senior_threshold, which split_at_top does not depend on, and at
     an incentives level where the split was on anyway, so the demonstration showed nothing."""
     q8 = QS.by_name("q8")
-    hint = q8.hints[-1]
+    hint = hint_texts(q8)[-1]
     assert "bloc_threshold" in hint and "senior threshold" not in hint
     printed: list = []
     namespace = {"PRESETS": PRESETS, "scenario": scenario, "print": printed.append}
-    exec(q8.solution_code, namespace)
+    exec(solution_text(q8), namespace)
     assert printed == [False, True]
-    assert namespace["answer_q8"] == q8.expected_value()
+    assert namespace["answer_q8"] == expected_value(q8)
 
 
 def test_model_beside_the_record_states_the_gap_it_shows():
     """Section 3 says how far the model's 2021 preset sits above the record of q6; the words
     must match the numbers (they once said 'several times' for a gap of about eleven)."""
     model = scenario(**PRESETS["2021 as it was"]).value("rank_and_file_out")
-    gap = model / L.q6.expected_value()
+    gap = model / expected_value(L.q6)
     text = H.notebook_text(H.solution_path(STEM), "markdown")
     assert 10 < gap < 20
     assert "more than ten times above the record" in text
@@ -162,7 +169,7 @@ def test_q9_rows_exist_and_say_what_the_options_say():
     assert "commander-in-chief" in events.loc["ev071", "description"]
     assert counts.loc["dc052", "who_counted"] == "conscripts"
     assert {"dc024", "dc025"} <= set(counts.index)
-    assert QS.by_name("q9").expected_value() == "c"
+    assert expected_value(QS.by_name("q9")) == "c"
 
 
 @pytest.mark.parametrize("q", AUTO, ids=H.ids(AUTO))
@@ -170,14 +177,15 @@ def test_solution_passes(q, solved):
     H.assert_solution_passes(q, solved)
 
 
-def test_alternative_correct_answers_pass(solved):
+def test_alternative_correct_answers_pass_and_the_stated_order_is_kept(solved):
     table = solved["preset_outputs"]
     q3 = QS.by_name("q3")
-    assert q3.evaluate(table.iloc[::-1].reset_index(drop=True)).passed  # another row order
-    assert q3.evaluate(table[list(reversed(table.columns))]).passed  # another column order
-    assert QS.by_name("q4").evaluate(tuple(solved["split_presets"])).passed
-    assert QS.by_name("q5").evaluate(solved["senior_chart"].to_dict()).passed
-    assert QS.by_name("q7").evaluate(np.float64(solved["smallest_incentives"])).passed
+    reordered = judge(q3, table.iloc[::-1].reset_index(drop=True))  # the task names the order
+    assert not reordered.passed and "order of PRESETS" in reordered.message
+    assert judge(q3, table[list(reversed(table.columns))]).passed  # another column order
+    assert judge(QS.by_name("q4"), tuple(solved["split_presets"])).passed
+    assert judge(QS.by_name("q5"), solved["senior_chart"].to_dict()).passed
+    assert judge(QS.by_name("q7"), np.float64(solved["smallest_incentives"])).passed
 
 
 @pytest.mark.parametrize("q", AUTO, ids=H.ids(AUTO))
@@ -195,7 +203,7 @@ def test_every_mistake_gets_its_own_feedback(q):
 
 def _wrong_answers(solved):
     """At least two plausible wrong answers per auto question."""
-    exp = {q.name: q.expected_value() for q in AUTO}
+    exp = {q.name: expected_value(q) for q in AUTO}
     table = solved["preset_outputs"]
     bars = alt.Chart(table)
     return {
@@ -232,7 +240,7 @@ def test_wrong_answers_fail_without_revealing(q, solved):
 def test_percent_instead_of_share_is_explained():
     for name in ("q1", "q2", "q6"):
         q = QS.by_name(name)
-        result = q.evaluate(100 * q.expected_value())
+        result = judge(q, 100 * expected_value(q))
         assert result.status == INCORRECT and "percentage" in result.message, name
 
 
@@ -247,7 +255,7 @@ def test_junk_never_raises(q):
 @pytest.mark.parametrize("w", QS.written, ids=H.ids(QS.written))
 def test_written_answers(w):
     H.assert_written_answer_behaviour(w, MEMO_SENTENCE * 8)
-    assert w.evaluate(MEMO_SENTENCE).status == NOT_ANSWERED  # below the minimum for a memo
+    assert judge(w, MEMO_SENTENCE).status == NOT_ANSWERED  # below the minimum for a memo
 
 
 def test_written_model_answers_cite_known_sources():

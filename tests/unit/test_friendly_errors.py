@@ -1,4 +1,4 @@
-"""Friendly notes for beginners' NameError and KeyError, with the real traceback kept."""
+"""Friendly notes for the errors beginners meet in the course, with the real traceback kept."""
 
 from __future__ import annotations
 
@@ -93,3 +93,92 @@ def test_setup_switches_the_notes_on_in_a_notebook(shell, capsys):
         assert "quotes" in (out.out + out.err)
     finally:
         F.uninstall(shell)
+
+
+# ---------------------------------------------------------------- the walls of issue 19
+
+
+def test_a_preset_passed_without_stars_is_told_to_unpack_it():
+    from defection.models.scenario import PRESETS, scenario
+
+    ns = {"scenario": scenario, "PRESETS": PRESETS}
+    note = F.explain(*raised("scenario(PRESETS['Economic collapse'])", ns))
+    assert "scenario(**PRESETS[" in note
+
+
+def test_dividing_by_a_time_span_points_to_days():
+    ns = {"pd": pd}
+    span = "(pd.Timestamp('2024-04-30') - pd.Timestamp('2023-10-27'))"
+    for code in (f"6000 / {span}", f"pd.Series([6000.0]) / {span}"):
+        note = F.explain(*raised(code, ns))
+        assert note and ".days" in note, code
+
+
+def test_text_dates_are_told_to_become_dates():
+    note = F.explain(*raised("'2024-04-30' - '2023-10-27'"))
+    assert "still text" in note and "pd.Timestamp(" in note
+
+
+def test_a_method_without_brackets_is_told_to_call_it():
+    note = F.explain(*raised("pd.Series([1.0, 2.0]).mean / 2", {"pd": pd}))
+    assert "round brackets" in note and ".mean()" in note
+
+
+def test_an_unquoted_word_answer_is_told_to_add_quotes():
+    note = F.explain(*raised("answer_q10 = regime_survival"))
+    assert 'answer = "regime_survival"' in note
+
+
+def test_one_value_of_a_mask_indexed_like_a_row():
+    code = "mask = pd.Series([True, False]) ; mask.iloc[0]['as_of']"
+    note = F.explain(*raised(code, {"pd": pd}))
+    assert "True/False" in note and "counts[mask]" in note
+
+
+def test_a_wrong_indicator_name_reads_as_one_plain_sentence():
+    from defection.models.scenario import PRESETS, scenario
+
+    r = scenario(**PRESETS["Economic collapse"])
+    note = F.explain(*raised("r.value('senior_defections')", {"r": r}))
+    assert note.startswith("No indicator 'senior_defections'") and '\\"' not in note
+    assert "'senior_defection'" in note
+
+
+def test_an_altair_type_that_does_not_exist():
+    import altair as alt
+
+    ns = {"alt": alt, "df": pd.DataFrame({"value": [1.0]})}
+    note = F.explain(*raised("alt.Chart(df).mark_bar().encode(y='value:Z').to_dict()", ns))
+    assert "Q (numbers)" in note and '"Z" is not one of' in note
+
+
+def _plain(text: str) -> str:
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def test_in_ipython_library_internals_are_left_out_and_tb_has_them(shell, capsys):
+    assert F.install(shell)
+    shell.run_cell("import pandas as pd\ndf = pd.DataFrame({'value': [1.0]})", store_history=True)
+    shell.run_cell("df['valeu']", store_history=True)
+    out = _plain(capsys.readouterr().out)
+    assert "Did you mean 'value'?" in out and "Could not get source" not in out
+    assert "KeyError: 'valeu'" in out and "run %tb" in out
+    shell.run_cell("%tb", store_history=True)
+    full = _plain(capsys.readouterr().out)
+    assert "Course note" not in full and "index.pyx" in full  # the whole error, untouched
+
+
+def test_a_chart_that_fails_while_drawn_gets_a_short_note(shell, capsys):
+    assert F.install(shell)
+    shell.run_cell("import altair as alt, pandas as pd", store_history=True)
+    shell.run_cell(
+        "alt.Chart(pd.DataFrame({'value': [1.0]})).mark_bar().encode(y='value:Z')",
+        store_history=True,
+    )
+    out = _plain(capsys.readouterr().out)
+    assert out.index("Course note") < out.index("ValueError")
+    assert len(out.splitlines()) < 40  # was 135 lines of altair internals
+    shell.run_cell("%tb", store_history=True)
+    assert len(_plain(capsys.readouterr().out).splitlines()) > len(out.splitlines())

@@ -16,6 +16,7 @@ import pytest
 from nbformat.v4 import new_code_cell
 
 from defection.checks import FrameQuestion, NumberQuestion, QuestionSet, load_questions
+from defection.checks.answers import judge
 from defection.grade import (
     GradingError,
     Settings,
@@ -292,13 +293,13 @@ def test_values_survive_the_trip_from_kernel_to_grader(tmp_path):
     got = {k: decode(json.loads(v)) for k, v in raw.items()}
     for name in ("frame", "series", "multi"):
         q = FrameQuestion("qf", name, expected=ns[name])
-        assert q.evaluate(got[name]).status == "correct", (name, q.evaluate(got[name]))
+        assert judge(q, got[name]).status == "correct", (name, judge(q, got[name]))
     assert got["chart"]["mark"]["type"] == "bar" or got["chart"]["mark"] == "bar"
     assert got["num"] == 7 and got["items"] == {"a", "b"} and got["nested"] == [1, [2, 3], {"k": None}]
     assert got["todo"] is Ellipsis
-    assert NumberQuestion("qn", "obj", expected=1).evaluate(got["obj"]).status == "incorrect"
-    assert "object" in NumberQuestion("qn", "obj", expected=1).evaluate(got["obj"]).message
-    assert NumberQuestion("qm", "missing", expected=1).evaluate(got["missing"]).status == "not_answered"
+    assert judge(NumberQuestion("qn", "obj", expected=1), got["obj"]).status == "incorrect"
+    assert "object" in judge(NumberQuestion("qn", "obj", expected=1), got["obj"]).message
+    assert judge(NumberQuestion("qm", "missing", expected=1), got["missing"]).status == "not_answered"
     assert got["big"] == float("inf") and np.isnan(got["nan"])
 
 

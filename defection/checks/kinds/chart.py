@@ -62,6 +62,7 @@ class ChartQuestion(Question):
     """
 
     kind = "chart"
+    _feedback_guard = False  # a chart cannot be steered to by its messages: they stay whole
 
     def __init__(
         self,
@@ -102,9 +103,9 @@ class ChartQuestion(Question):
         ]
 
     # ---- what is expected ----------------------------------------------------------
-    def expected_value(self) -> Any:
+    def _expected_value(self) -> Any:
         if self.alternatives:
-            return [a.expected_value() for a in self.alternatives]
+            return [a._expected_value() for a in self.alternatives]
         if self._expected_source is None:
             if self.layers:
                 return [
@@ -119,7 +120,7 @@ class ChartQuestion(Question):
                 ]
             return [{"mark": self.mark, "encoding": self.encodings}]
         if self._expected_cache is _NOT_GIVEN:
-            chart = super().expected_value()
+            chart = super()._expected_value()
             spec, problem = _chart_to_dict(chart)
             if spec is None:
                 raise ValueError(problem)
@@ -148,16 +149,16 @@ class ChartQuestion(Question):
             marks, encodings = sorted(self.mark or []), self.encodings
         return (marks[0] if marks else "point"), encodings
 
-    def compare_keys(self) -> list[str]:
+    def _compare_keys(self) -> list[str]:
         """The drawn fields the task's encodings name (``mean(success)`` draws
         ``mean_success``): the drawn rows are compared on these."""
         names = (vega_field_name(e) for e in self._asked()[1].values())
         return list(dict.fromkeys(n for n in names if n))
 
     def _drawn_keys(self) -> list[str]:
-        keys = self.compare_keys()
+        keys = self._compare_keys()
         for alt_q in self.alternatives:
-            keys.extend(alt_q.compare_keys())
+            keys.extend(alt_q._compare_keys())
         return list(dict.fromkeys(keys))
 
     def _table_rows(self) -> list:
@@ -167,9 +168,9 @@ class ChartQuestion(Question):
             self._table_cache = rows_of(src() if callable(src) else src)
         return self._table_cache
 
-    def expected_rows(self) -> list | None:
+    def _expected_rows(self) -> list | None:
         """The rows Vega draws for the task's table with the asked-for mark and encodings,
-        on :meth:`compare_keys` (None: rows not checked). Drawn, not read from the table,
+        on :meth:`_compare_keys` (None: rows not checked). Drawn, not read from the table,
         so that rows Vega leaves out (no valid value) are left out on both sides."""
         if self._data_source is None:
             return None
@@ -180,7 +181,7 @@ class ChartQuestion(Question):
                 "mark": {"type": mark},
                 "encoding": {c: dict(e) for c, e in encodings.items()},
             }
-            keys = self.compare_keys()
+            keys = self._compare_keys()
             self._data_cache = [
                 {k: row.get(k) for k in keys} for m in draw(spec, keys) for row in m.rows
             ]
@@ -293,7 +294,7 @@ class ChartQuestion(Question):
         datasets = spec.get("datasets") if isinstance(spec.get("datasets"), Mapping) else {}
         views, structure = _single_views(spec, datasets)
         probe = ChartQuestion(self.name, None)
-        for wrong, message in self.mistakes:
+        for wrong, message in self._mistakes:
             try:
                 value = wrong() if callable(wrong) else wrong
             except Exception:
@@ -331,7 +332,7 @@ class ChartQuestion(Question):
         if drawn is None:
             got = next((v["rows"] for v in views if v["rows"] is not None), None)
             return spec_rows_problem(got, self._table_rows(), which)
-        return rows_problem(drawn, self.expected_rows(), self.compare_keys(), which)
+        return rows_problem(drawn, self._expected_rows(), self._compare_keys(), which)
 
     def _label_problem(self, spec: Mapping[str, Any], views: Sequence[Mapping[str, Any]]) -> str:
         if self.chart_title and not _has_text(spec.get("title")) and not any(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from defection.checks.question import Question
+from defection.checks.question import Form, Question
 from defection.checks.results import _NOT_GIVEN
 from defection.checks.values import _describe, _norm_item, _short_repr
 
@@ -30,7 +30,7 @@ class ChoiceQuestion(Question):
             self.options = {o: o for o in options}
         if not self.options:
             raise ValueError(f"{self.name}: a choice question needs options")
-        self.feedback = dict(feedback or {})
+        self._feedback = dict(feedback or {})
 
     def _key_for(self, answer: Any) -> Any:
         want = _norm_item(answer)
@@ -41,16 +41,17 @@ class ChoiceQuestion(Question):
 
     def _compare(self, answer: Any, expected: Any) -> tuple[bool, str]:
         if isinstance(answer, (list, tuple, set, frozenset, dict)):
-            return False, f"give one option, not {_describe(answer)}."
+            return False, Form(f"give one option, not {_describe(answer)}.")
         if not isinstance(answer, (str, int, float)) or isinstance(answer, bool):
-            return False, f"expected one of the options as text, got {_describe(answer)}."
+            return False, Form(f"expected one of the options as text, got {_describe(answer)}.")
         key = self._key_for(answer)
         if key is _NOT_GIVEN:
             opts = ", ".join(repr(k) for k in self.options)
-            return False, f"{_short_repr(answer)} is not one of the options: {opts}."
+            return False, Form(f"{_short_repr(answer)} is not one of the options: {opts}.")
         exp_key = self._key_for(expected)
         if key == exp_key:
             return True, ""
-        extra = self.feedback.get(key, "")
-        return False, ("That is not the best choice. " + extra).strip()
+        extra = self._feedback.get(key, "")
+        # naming why a wrong option is wrong teaches, and steers nowhere but the other options
+        return False, Form(("That is not the best choice. " + extra).strip())
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from defection.checks.question import Question
+from defection.checks.question import Form, Question
 from defection.checks.values import _describe, _norm_item
 
 
@@ -61,7 +61,8 @@ class FrameQuestion(Question):
 
     Options: ``check_index`` (row labels must match; default True), ``ignore_row_order``
     (default False), ``check_column_order`` (default False), ``columns`` (compare only
-    these columns; others may be present), ``rtol``/``atol`` for numbers.
+    these columns; others may be present), ``rtol``/``atol`` for numbers, ``order`` (what to
+    say when the rows are right but in another order, e.g. the order the prompt names).
     Messages name missing/extra columns and which column differs, never expected values.
     """
 
@@ -76,6 +77,7 @@ class FrameQuestion(Question):
         columns: Sequence[str] | None = None,
         rtol: float = 1e-6,
         atol: float = 1e-9,
+        order: str = "",
         **kw: Any,
     ):
         super().__init__(*args, **kw)
@@ -85,6 +87,7 @@ class FrameQuestion(Question):
         self.columns = list(columns) if columns is not None else None
         self.rtol = rtol
         self.atol = atol
+        self.order = order
 
     def _compare(self, answer: Any, expected: Any) -> tuple[bool, str]:
         import pandas as pd
@@ -94,20 +97,20 @@ class FrameQuestion(Question):
                 if answer.shape[1] == 1:
                     answer = answer.iloc[:, 0]
                 else:
-                    return False, (
+                    return False, Form(
                         "expected a Series (one column), got a DataFrame with "
                         f"{answer.shape[1]} columns: select one column with df['name']."
                     )
             if not isinstance(answer, pd.Series):
-                return False, f"expected a pandas Series, got {_describe(answer)}."
+                return False, Form(f"expected a pandas Series, got {_describe(answer)}.")
             return self._compare_frames(answer.to_frame("value"), expected.to_frame("value"), True)
         if isinstance(answer, pd.Series):
-            return False, (
+            return False, Form(
                 "expected a DataFrame (table), got a Series: keep it a table, e.g. "
                 "df[['col']] with double brackets, or .reset_index()."
             )
         if not isinstance(answer, pd.DataFrame):
-            return False, f"expected a pandas DataFrame, got {_describe(answer)}."
+            return False, Form(f"expected a pandas DataFrame, got {_describe(answer)}.")
         return self._compare_frames(answer, expected, False)
 
     def _compare_frames(self, got: Any, exp: Any, series: bool) -> tuple[bool, str]:
@@ -118,7 +121,7 @@ class FrameQuestion(Question):
             got_cols = [str(c) for c in got.columns]
             exp_cols = [str(c) for c in exp.columns]
             if len(set(got_cols)) != len(got_cols):
-                return False, "your DataFrame has duplicate column names."
+                return False, Form("your DataFrame has duplicate column names.")
             wanted = self.columns if self.columns is not None else exp_cols
             missing = [c for c in wanted if c not in got_cols]
             extra = [] if self.columns is not None else [c for c in got_cols if c not in exp_cols]
@@ -128,9 +131,9 @@ class FrameQuestion(Question):
                     parts.append("missing column(s): " + ", ".join(repr(c) for c in missing))
                 if extra:
                     parts.append("unexpected column(s): " + ", ".join(repr(c) for c in extra))
-                return False, "; ".join(parts) + "."
+                return False, Form("; ".join(parts) + ".")
             if self.check_column_order and self.columns is None and got_cols != exp_cols:
-                return False, "the columns are right but in a different order."
+                return False, Form("the columns are right but in a different order.")
             got = got.set_axis(got_cols, axis=1)[wanted]
             exp = exp.set_axis(exp_cols, axis=1)[wanted]
         if len(got) != len(exp):
@@ -149,7 +152,7 @@ class FrameQuestion(Question):
                 if _column_mismatches(gi.sort_values(), ei.sort_values(), 0, 0) == 0:
                     # same labels, different order: maybe sorted differently
                     if self._values_match(got.loc[exp.index], exp):
-                        return False, (
+                        return False, Form(
                             "the values are right but the rows are in a different order: "
                             "check sort_values / sort_index."
                         )
@@ -161,8 +164,9 @@ class FrameQuestion(Question):
         if not bad:
             return True, ""
         if not self.ignore_row_order and not self._bad_columns(_sorted_rows(got), _sorted_rows(exp)):
-            return False, (
-                "the values are right but the rows are in a different order: check sort_values."
+            return False, Form(
+                "the values are right but the rows are in a different order: "
+                + (self.order or "check sort_values.")
             )
         col, n, kind_got, kind_exp = bad[0]
         where = "the values" if series else f"column {col!r}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from defection.checks.question import Question
+from defection.checks.question import Form, Question
 from defection.checks.values import _describe, _norm_text
 
 
@@ -21,10 +21,10 @@ class KeywordQuestion(Question):
 
     def _compare(self, answer: Any, expected: Any) -> tuple[bool, str]:
         if not isinstance(answer, str):
-            return False, f"expected text in quotes, got {_describe(answer)}."
+            return False, Form(f"expected text in quotes, got {_describe(answer)}.")
         text = _norm_text(answer)
         if not text:
-            return False, "your answer is empty."
+            return False, Form("your answer is empty.")
         groups = [g if isinstance(g, (tuple, list, set)) else (g,) for g in expected]
         hits = sum(
             any(re.search(r"\b" + re.escape(_norm_text(w)) + r"\b", text) for w in g)

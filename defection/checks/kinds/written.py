@@ -15,6 +15,7 @@ from defection.checks.results import (
     CheckResult,
     Feedback,
     _sentence,
+    show,
 )
 from defection.checks.values import _norm_text, _type_name, written_text
 
@@ -38,6 +39,7 @@ class WrittenQuestion(Question):
     """
 
     kind = "written"
+    _feedback_guard = False
 
     def __init__(
         self,
@@ -52,7 +54,7 @@ class WrittenQuestion(Question):
     ) -> None:
         super().__init__(name, None, prompt, None, hints=hints, solution=model_answer, points=points)
         self.rubric = rubric
-        self.model_answer = model_answer
+        self._model_answer = model_answer
         self.min_words = int(min_words)
 
     @property
@@ -61,14 +63,17 @@ class WrittenQuestion(Question):
 
     def check(self, answer: Any = _NOT_GIVEN) -> CheckResult:
         if answer is _NOT_GIVEN:
-            return self._result(
+            return show(self._result(
                 NOT_ANSWERED,
                 f"write your answer in the markdown cell that starts with "
                 f"**Your answer ({self.name}):** — your instructor reads it.",
-            )
-        return self.evaluate(answer)
+            ))
+        return show(self._judge(answer)[0])
 
-    def evaluate(self, answer: Any) -> CheckResult:
+    def _judge(self, answer: Any, tries: int = 0) -> tuple[CheckResult, bool]:
+        return self._verdict(answer), False
+
+    def _verdict(self, answer: Any) -> CheckResult:
         try:
             if answer is None or answer is Ellipsis:
                 return self._result(NOT_ANSWERED, "not answered yet.")
@@ -88,8 +93,12 @@ class WrittenQuestion(Question):
                     f"your answer has {words} word(s); write at least {self.min_words} so your "
                     "instructor has something to read.",
                 )
+            # nothing is stored by this call: what counts is the answer cell handed in
             return self._result(
-                RECORDED, f"recorded for your instructor ({words} words). It is graded by hand."
+                RECORDED,
+                f"{words} words. This check keeps no copy: your "
+                "instructor reads the answer cell in the notebook you submit and grades it "
+                "by hand.",
             )
         except Exception:
             return self._result(NOT_ANSWERED, f"could not check this answer: {_type_name(answer)}")
@@ -98,8 +107,8 @@ class WrittenQuestion(Question):
         return CheckResult(self.name, status, 0.0, self.points, _sentence(message))
 
     def solution(self) -> Feedback:
-        body = self.model_answer or "There is no single right answer; see the rubric."
+        body = self._model_answer or "There is no single right answer; see the rubric."
         if self.rubric:
             body += f"\n\nRubric: {self.rubric}"
-        return Feedback(self.name, "One possible answer", body)
+        return show(Feedback(self.name, "One possible answer", body))
 
