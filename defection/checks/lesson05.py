@@ -530,15 +530,16 @@ q10 = ChoiceQuestion(
     prompt="From the 2025 preset, a purge of 0.4 ends in a palace coup and a purge of 1.0 "
     "does not. Which explanation fits the model?",
     options={
-        "a": "The larger purge makes more losers, so the coup bloc should be larger; the "
-        "model must be wrong.",
-        "b": "A partial purge leaves commanders outside the ruling faction in post who fear "
-        "they are next, enough to remove the ruler, with almost no rank-and-file defection; "
-        "a sweeping purge removes them all, and the purged have no troops left to act with.",
-        "c": "The coup happens because the rank and file leave en masse after a purge and the "
-        "commanders follow them.",
-        "d": "A purge shrinks the pool of rents, and the coup comes from the economic "
-        "collapse that follows.",
+        "a": "The larger purge makes more losers, so the coup bloc ought to be larger under "
+        "1.0 than under 0.4; the result shows that the model contradicts itself.",
+        "b": "A partial purge leaves threatened commanders in post, able to remove the ruler "
+        "with almost no one leaving below; a sweeping purge removes them, and the purged "
+        "have no troops.",
+        "c": "The coup happens because the rank and file leave in large numbers after the "
+        "purge, and the commanders, left with too few troops to command, follow them out "
+        "and turn on the ruler.",
+        "d": "A purge shrinks the pool of rents the officers share, and the palace coup comes "
+        "from the economic collapse that follows once the pool has shrunk far enough.",
     },
     expected="b",
     feedback={
