@@ -14,7 +14,7 @@ import pytest
 from defection import data
 from defection.checks import INCORRECT
 from defection.checks import lesson04 as L
-from defection.models.absorption import absorption
+from defection.models.absorption import NUG_SIDE, absorption
 from defection.surrender import surrender_counts
 
 STEM = "04_surrender_dynamics.ipynb"
@@ -33,7 +33,7 @@ def notebook_namespace() -> dict:
         ["count_id", "as_of", "value", "qualifier", "claimant", "claimant_type", "source_id"]
     ]
     return {
-        "pd": pd, "alt": alt, "data": data, "absorption": absorption,
+        "pd": pd, "alt": alt, "data": data, "absorption": absorption, "NUG_SIDE": NUG_SIDE,
         "counts": counts, "events": events, "monitor": monitor, "claimed": claimed,
     }  # fmt: skip
 
@@ -62,7 +62,8 @@ def test_expected_values_come_from_the_data_and_model():
     assert len(pair) == 2
     gap_share = (pair.max() - pair.min()) / pair.max()
     assert QS.by_name("q4").expected_value() == pytest.approx(gap_share)
-    run = absorption(inflow=[1000] * 6 + [0] * 18, vetting_speed=0.5, capacity=200, funding=3000)
+    run = absorption(inflow=[1000] * 6 + [0] * 18, vetting_speed=0.5, capacity=200, funding=3000,
+                     receivers=NUG_SIDE)
     lost = float(run["cumulative_lost"].iloc[-1])
     assert QS.by_name("q9").expected_value() == pytest.approx(lost)
 
@@ -74,7 +75,8 @@ def test_smallest_capacity_is_the_threshold():
 
     def lost(cap):
         run = absorption(
-            inflow=L.SURGE, vetting_speed=0.5, capacity=cap, funding=L.CAPACITY_FUNDING
+            inflow=L.SURGE, vetting_speed=0.5, capacity=cap, funding=L.CAPACITY_FUNDING,
+            receivers=NUG_SIDE,
         )
         return float(run["cumulative_lost"].iloc[-1])
 
@@ -84,8 +86,10 @@ def test_smallest_capacity_is_the_threshold():
 
 
 def test_q11_answer_matches_the_model():
-    a = absorption(inflow=L.SURGE, vetting_speed=0.5, capacity=1000, funding=3000)
-    b = absorption(inflow=L.SURGE, vetting_speed=0.5, capacity=1500, funding=3000)
+    a = absorption(inflow=L.SURGE, vetting_speed=0.5, capacity=1000, funding=3000,
+                   receivers=NUG_SIDE)
+    b = absorption(inflow=L.SURGE, vetting_speed=0.5, capacity=1500, funding=3000,
+                   receivers=NUG_SIDE)
     assert np.allclose(a["cumulative_lost"], b["cumulative_lost"])
     assert b["vetted"].max() < 1000
     assert QS.by_name("q11").expected_value() == "b"
