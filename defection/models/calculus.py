@@ -71,8 +71,9 @@ Literature followed, and where the model departs from it
   fear the other side's victory and outsiders are likelier to leave. The model has one
   core group whose share grows with rank (``IN_GROUP_SHARE``, invented); it ignores
   splits within the core group and the regime's nationalist teaching (a taste, here).
-* Desertion: the commonest exit (Kyed & Ah Lynn 2021 note that deserters are many and
-  uncounted); its weights are invented.
+* Desertion: long common in Myanmar and uncounted since the coup (Kyed & Ah Lynn 2021);
+  the model makes it the commoner exit for privates at the defaults, an invented
+  calibration. Its weights are invented.
 
 When do senior officers move? Without the reckoning, hardly ever: their stake and
 penalty hold them (at survival 0.35 and otherwise harsh settings, under 1 %). With the
