@@ -59,7 +59,8 @@ Literature followed, and where the model departs from it
   ``W_PUNISH`` is set to 2.0 / 0.7 so that at the default survival (0.7) a unit is
   exactly what it was before the weighting; at lower survival punishment shrinks.
 * The reckoning (a cost of *staying*): Lee & McCarthy (2023) expect officers to try to
-  "get ahead of the curve" when the regime looks likely to fall; McLauchlin (2010)
+  "get ahead of the curve" when the regime looks likely to fall; McLauchlin (2010,
+  ``mclauchlin_2010``)
   puts expectations of the regime's fate at the centre of the choice. In Myanmar the
   live example is the ICC prosecutor's November 2024 request for an arrest warrant
   against Min Aung Hlaing (events row ``ev127``). Exposure grows with rank (command
