@@ -522,8 +522,8 @@ q10 = ChoiceQuestion(
     },
     expected=lambda: _strongest_for("senior officer"),
     feedback={
-        "exit_support": "Exit support moves privates most, but check senior officers' row: "
-        "what do they stand to lose if the regime survives?",
+        "exit_support": "Exit support moves privates strongly, but check senior officers' "
+        "row: what do they stand to lose if the regime survives?",
         "punishment_risk": "Compare the rise in senior officers' share for every slider, "
         "not only this one.",
         "moral_cost": "Compare the rise in senior officers' share for every slider; the model "

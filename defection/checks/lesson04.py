@@ -46,6 +46,8 @@ REGION_PATTERN = r"Region: (.+?)\."
 
 #: The absorption run of q9: six months of 1,000 surrenders, then none, two years in all.
 SURGE = [1000] * 6 + [0] * 18
+#: The wave has reached NUG-allied groups, so every run also passes
+#: ``receivers=NUG_SIDE`` (``models.absorption``).
 RUN_SETTINGS = dict(inflow=SURGE, vetting_speed=0.5, capacity=200, funding=3000)
 #: q10: more support places; which capacity keeps the number lost under the limit?
 CAPACITY_FUNDING = 5000
@@ -128,9 +130,10 @@ def _claimed() -> pd.DataFrame:
 
 
 def _run(**changes) -> pd.DataFrame:
-    from defection.models.absorption import absorption
+    from defection.models.absorption import NUG_SIDE, absorption
 
-    return common.run_with(absorption, RUN_SETTINGS, **changes)
+    settings = {**RUN_SETTINGS, "receivers": NUG_SIDE}
+    return common.run_with(absorption, settings, **changes)
 
 
 def _lost(**changes) -> float:
@@ -465,17 +468,17 @@ q9 = NumberQuestion(
     expected=_lost,
     decimals=0,
     hints=[
-        "Run absorption(...) with exactly the four settings given in the task.",
+        "Run absorption(...) with exactly the five settings given in the task.",
         "The table has one row per month; 'cumulative_lost' adds up everyone who gave up "
         "waiting or drifted away so far. Released, exchanged and held soldiers have their "
         "own columns: they are not lost.",
         "Fill in the blanks: run = absorption(inflow=[1000] * 6 + [0] * 18, "
-        "vetting_speed=..., capacity=..., funding=...); then lost_by_month_24 = "
+        "vetting_speed=..., capacity=..., funding=..., receivers=NUG_SIDE); then lost_by_month_24 = "
         "run[...].iloc[-1].",
     ],
     solution=(
         "run = absorption(inflow=[1000] * 6 + [0] * 18, vetting_speed=0.5,\n"
-        "                 capacity=200, funding=3000)\n"
+        "                 capacity=200, funding=3000, receivers=NUG_SIDE)\n"
         'lost_by_month_24 = float(run["cumulative_lost"].iloc[-1])'
     ),
     mistakes=[
@@ -523,7 +526,7 @@ q10 = NumberQuestion(
         "'cumulative_lost'. Keep the capacities whose loss is below 1,500.",
         "Fill in the blanks: passing = [cap for cap in options if absorption(inflow=[1000] * "
         "6 + [0] * 18, vetting_speed=0.5, capacity=cap, "
-        "funding=...)['cumulative_lost'].iloc[-1] < ...]; then smallest_capacity = "
+        "funding=..., receivers=NUG_SIDE)['cumulative_lost'].iloc[-1] < ...]; then smallest_capacity = "
         "...(passing).",
     ],
     solution=(
@@ -531,7 +534,7 @@ q10 = NumberQuestion(
         "passing = []\n"
         "for cap in options:\n"
         "    run = absorption(inflow=[1000] * 6 + [0] * 18, vetting_speed=0.5,\n"
-        "                     capacity=cap, funding=5000)\n"
+        "                     capacity=cap, funding=5000, receivers=NUG_SIDE)\n"
         '    if run["cumulative_lost"].iloc[-1] < 1500:\n'
         "        passing.append(cap)\n"
         "smallest_capacity = min(passing)"
@@ -580,7 +583,7 @@ q11 = ChoiceQuestion(
     ],
     solution=(
         "wide = absorption(inflow=[1000] * 6 + [0] * 18, vetting_speed=0.5,\n"
-        "                  capacity=1500, funding=3000)\n"
+        "                  capacity=1500, funding=3000, receivers=NUG_SIDE)\n"
         'print(wide["vetted"].max())   # below 1,000: the cap is never reached\n'
         'answer_q11 = "b"'
     ),

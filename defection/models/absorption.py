@@ -31,10 +31,44 @@ exchanged soldiers are counted apart from the lost: they never entered the pipel
 Order within a month: arrivals and their sorting (release, exchange, prisoners, the rest
 to the queue), vetting, giving up, drift.
 
+Who receives the surrenders
+    Most large surrenders after Operation 1027 went to ethnic armies that are not under
+    the NUG, each with incentives of its own. The model therefore starts one step
+    earlier: each ``Receiver`` takes a share of the surrenders and releases (or sends on),
+    returns to the army, holds as prisoners, or passes on to the NUG's vetting pipeline.
+    ``RECEIVERS`` holds the course's three, calibrated against its own rows:
+
+    ====================================  =====  =======  ========  ====  ==========
+    receiver                              share  release  returned  hold  to the NUG
+    ====================================  =====  =======  ========  ====  ==========
+    northern Shan armies (MNDAA, TNLA)     0.60     0.85      0.10  0.05        0.00
+    Arakan Army                            0.17     0.35      0.05  0.60        0.00
+    NUG, PDFs and allied ethnic armies     0.23     0.05      0.00  0.15        0.80
+    ====================================  =====  =======  ========  ====  ==========
+
+    * Shares: the monitor's regional breakdown of the more than 6,000 surrenders from
+      October 2023 to April 2024 (``dc033``-``dc041``): about 4,000 in northern Shan, 1,101
+      in Rakhine, the rest (about 1,550) spread over Kayin, Mon, Kachin, Kayah, Chin and
+      Bago.
+    * Northern Shan: the MNDAA paid a surrendered battalion and let it go (``ev042``); after
+      the Laukkai surrender (``ev045``) local media saw troops and relatives leave for
+      Lashio (``ev070``), and the six surrendered generals ended up in junta custody
+      (``ev071``). So nearly all are released or sent back; none reach the NUG.
+    * Arakan Army: it frees prisoners against a pledge not to serve again (``ev082``),
+      swaps some (``rfa_2023_aa_swap``) and said it held thousands (``dmg_2024_aa_pows``).
+    * NUG side: groups that treat surrendered soldiers as CDM (``ev008``) pass most on to
+      vetting; some are detained as prisoners of war (``ev125``).
+    The directions come from those rows; every number in the table is invented.
+    ``RELEASE``, ``EXCHANGE`` and ``HOLD`` (about 58 %, 7 % and 17 %) are the shares the
+    table implies for all surrenders together: only about 18 % enter the NUG's pipeline.
+    Before this calibration the defaults were 10 %, 5 % and 15 %, which put 70 % of all
+    surrenders, most of whom had left for army-held towns, in the NUG's queue.
+
 Assumptions (all deliberately simple; every default is invented)
     * ``release``, ``exchange`` and ``hold`` are fixed shares of each month's surrenders
-      (defaults 10 %, 5 % and 15 %: guesses, since no source gives these shares); their
-      sum cannot pass 1. The held stay held for the run (no later exchange or release).
+      (by default those implied by ``RECEIVERS``); their sum cannot pass 1. The held stay
+      held for the run (no later exchange or release). A receiver's ``returned`` share
+      counts as ``exchange`` (back to the army, by swap or by deal).
     * Everyone else who surrenders is willing to be vetted; nobody is rejected by vetting.
     * Vetting speed is the share of the waiting list a vetting team could clear in a
       month if it had no limit; capacity caps the cases completed per month.
@@ -60,11 +94,13 @@ Example
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["absorption", "summary", "COLUMNS", "RELEASE", "EXCHANGE", "HOLD"]
+__all__ = ["absorption", "summary", "COLUMNS", "RELEASE", "EXCHANGE", "HOLD", "Receiver",
+           "RECEIVERS", "NUG_SIDE", "receiver_shares", "receiver_table", "with_outside_share"]
 
 #: Columns of the table returned by :func:`absorption`, in order.
 COLUMNS = [
@@ -87,9 +123,6 @@ COLUMNS = [
     "cumulative_lost",
 ]
 
-#: Default shares of each month's surrenders released, exchanged and held (invented).
-RELEASE, EXCHANGE, HOLD = 0.10, 0.05, 0.15
-
 
 def _check_share(name: str, value: float) -> float:
     value = float(value)
@@ -105,6 +138,117 @@ def _check_nonnegative(name: str, value: float) -> float:
     return value
 
 
+@dataclass(frozen=True)
+class Receiver:
+    """An armed group (or group of groups) that takes surrenders, and what it does with
+    them: shares of what it takes that it releases, returns to the army, or holds; the
+    rest it passes on to the NUG's vetting pipeline. ``rows`` names the evidence."""
+
+    name: str
+    share: float
+    release: float
+    returned: float
+    hold: float
+    outside_nug: bool
+    rows: str = ""
+
+    def __post_init__(self):
+        for field in ("share", "release", "returned", "hold"):
+            _check_share(f"{self.name}: {field}", getattr(self, field))
+        if self.release + self.returned + self.hold > 1.0 + 1e-12:
+            raise ValueError(f"{self.name}: release + returned + hold cannot pass 1")
+
+    @property
+    def to_pipeline(self) -> float:
+        """Share of what it takes that goes on to the NUG's vetting."""
+        rest = 1.0 - self.release - self.returned - self.hold
+        return rest if rest > 1e-12 else 0.0
+
+
+#: Who received the surrenders (see the module docstring for the rows behind each).
+RECEIVERS: tuple[Receiver, ...] = (
+    Receiver("northern Shan armies (MNDAA, TNLA)", 0.60, 0.85, 0.10, 0.05, True,
+             "dc034, ev042, ev045, ev070, ev071"),
+    Receiver("Arakan Army", 0.17, 0.35, 0.05, 0.60, True,
+             "dc035, ev082, rfa_2023_aa_swap, dmg_2024_aa_pows"),
+    Receiver("NUG, PDFs and allied ethnic armies", 0.23, 0.05, 0.00, 0.15, False,
+             "dc036-dc041, ev008, ev125"),
+)
+
+#: Only the NUG side, taking every surrender: a wave that has already reached NUG-allied
+#: groups (the lesson-4 exercise's runs).
+NUG_SIDE: tuple[Receiver, ...] = tuple(
+    Receiver(r.name, 1.0, r.release, r.returned, r.hold, r.outside_nug, r.rows)
+    for r in RECEIVERS if not r.outside_nug
+)
+
+
+def _check_receivers(receivers: Sequence[Receiver]) -> tuple[Receiver, ...]:
+    receivers = tuple(receivers)
+    if not receivers:
+        raise ValueError("receivers must hold at least one receiver")
+    total = sum(r.share for r in receivers)
+    if abs(total - 1.0) > 1e-9:
+        raise ValueError(f"the receivers' shares must add up to 1, got {total:g}")
+    return receivers
+
+
+def receiver_shares(receivers: Sequence[Receiver] = RECEIVERS) -> dict[str, float]:
+    """The shares of all surrenders released, exchanged (returned) and held, and the
+    share that reaches the NUG's pipeline, for a set of receivers.
+
+    >>> round(receiver_shares()["pipeline"], 3)
+    0.184
+    """
+    receivers = _check_receivers(receivers)
+    out = {
+        "release": sum(r.share * r.release for r in receivers),
+        "exchange": sum(r.share * r.returned for r in receivers),
+        "hold": sum(r.share * r.hold for r in receivers),
+    }
+    out["pipeline"] = max(0.0, 1.0 - sum(out.values()))
+    return out
+
+
+def with_outside_share(outside: float, receivers: Sequence[Receiver] = RECEIVERS):
+    """The receivers with the armies outside the NUG taking ``outside`` of all surrenders
+    between them (in their original proportions) and the others the rest."""
+    outside = _check_share("outside", outside)
+    receivers = _check_receivers(receivers)
+    out_total = sum(r.share for r in receivers if r.outside_nug)
+    in_total = 1.0 - out_total
+    changed = []
+    for r in receivers:
+        base, target = (out_total, outside) if r.outside_nug else (in_total, 1.0 - outside)
+        share = min(1.0, r.share / base * target) if base > 0 else 0.0
+        changed.append(Receiver(r.name, share, r.release, r.returned, r.hold,
+                                r.outside_nug, r.rows))
+    if (outside > 0 and out_total == 0) or (outside < 1 and in_total == 0):
+        raise ValueError("the receivers have no group on one side of the NUG to take that share")
+    return tuple(changed)
+
+
+def receiver_table(surrendered: float, receivers: Sequence[Receiver] = RECEIVERS):
+    """Where ``surrendered`` people end up, one row per receiver (people, not shares)."""
+    receivers = _check_receivers(receivers)
+    rows = []
+    for r in receivers:
+        taken = surrendered * r.share
+        rows.append({"receiver": r.name, "outside_nug": r.outside_nug, "taken": taken,
+                     "released": taken * r.release, "returned": taken * r.returned,
+                     "held": taken * r.hold, "to_nug_vetting": taken * r.to_pipeline,
+                     "rows": r.rows})
+    return pd.DataFrame(rows)
+
+
+_DEFAULT_SHARES = receiver_shares(RECEIVERS)
+#: Default shares of each month's surrenders released, exchanged and held: those implied
+#: by ``RECEIVERS`` (before the recalibration they were 0.10, 0.05 and 0.15).
+RELEASE = _DEFAULT_SHARES["release"]
+EXCHANGE = _DEFAULT_SHARES["exchange"]
+HOLD = _DEFAULT_SHARES["hold"]
+
+
 def absorption(
     inflow: float | Sequence[float] = 1000,
     vetting_speed: float = 0.5,
@@ -114,9 +258,10 @@ def absorption(
     *,
     give_up: float = 0.10,
     drift: float = 0.05,
-    release: float = RELEASE,
-    exchange: float = EXCHANGE,
-    hold: float = HOLD,
+    release: float | None = None,
+    exchange: float | None = None,
+    hold: float | None = None,
+    receivers: Sequence[Receiver] | None = None,
 ) -> pd.DataFrame:
     """Run the absorption model month by month and return one row per month.
 
@@ -140,7 +285,11 @@ def absorption(
     release, exchange, hold:
         Shares of each month's surrenders that the armed group that took them releases,
         hands back to the army in a prisoner exchange, or keeps as prisoners of war (each
-        0 to 1, together at most 1). The rest join the vetting queue.
+        0 to 1, together at most 1). The rest join the vetting queue. Left out (``None``),
+        they come from ``receivers``.
+    receivers:
+        Who takes the surrenders (default :data:`RECEIVERS`); it sets ``release``,
+        ``exchange`` and ``hold`` and cannot be given together with them.
 
     Returns
     -------
@@ -165,8 +314,12 @@ def absorption(
     places = _check_nonnegative("funding", funding)
     q = _check_share("give_up", give_up)
     d = _check_share("drift", drift)
-    shares = {name: _check_share(name, value)
-              for name, value in (("release", release), ("exchange", exchange), ("hold", hold))}
+    given = {"release": release, "exchange": exchange, "hold": hold}
+    if receivers is not None and any(v is not None for v in given.values()):
+        raise ValueError("give either receivers or release/exchange/hold shares, not both")
+    implied = receiver_shares(RECEIVERS if receivers is None else receivers)
+    shares = {name: _check_share(name, implied[name] if value is None else value)
+              for name, value in given.items()}
     if sum(shares.values()) > 1.0 + 1e-12:
         raise ValueError(
             "release + exchange + hold is the share of surrenders that leave the pipeline "
@@ -252,4 +405,5 @@ def summary(run: pd.DataFrame) -> dict[str, float]:
         "lost": lost,
         "share_lost": lost / total if total > 0 else 0.0,
         "share_kept": kept / total if total > 0 else 1.0,
+        "share_kept_of_entered": kept / (kept + lost) if kept + lost > 0 else 1.0,
     }

@@ -45,11 +45,29 @@ Assumptions (deliberately simple; every number is invented for teaching)
   the weighted share after round ``k - 1`` defects. Nobody returns, and the regime does not
   change its policy during a run.
 
+Reference groups and surprise (``unit_cascade``, ``kuran_table``)
+-----------------------------------------------------------------
+Here every soldier reacts to one force-wide share. Granovetter discussed how people may
+weigh friends' acts more than strangers', and Koehler, Ohl & Albrecht (2016,
+``koehler_ohl_albrecht_2016``) found soldiers' close ties decisive for desertion in
+Syria. :func:`unit_cascade` adds one reference group, the soldier's own unit: each
+reacts to a weighted mix of the unit's share and the (seen) force-wide share, and units
+differ in mood by a seeded shift of their members' thresholds (``UNIT_SPREAD``,
+invented). It departs from the literature in having only one kind of group (no officers
+as a separate reference, no ties across units) and fixed, equal units. It shows pockets:
+units that go almost entirely while the force as a whole stalls.
+
+Kuran (1991, ``kuran_1991``) argued that preference falsification makes revolutions
+unpredictable. :func:`kuran_table` shows it with this model: armies that look identical
+from outside (nobody out before the first move) end in a full cascade or a stall after
+a change of 0.01 in repression, or with another draw from the same distribution.
+
 Properties the unit tests check: shares stay in [0, 1]; because the same draws are reused
 for every setting, more repression, a higher officer shift or more information control
 never raise the final share; more incentives or exit options never lower it; the same seed
 gives the same result; Granovetter's two crowds give a full cascade and a stall with a
-critical mass of 2 %.
+critical mass of 2 %; without units the unit model is the force-wide one; units can
+tip where the force-wide model stalls; a step of 0.01 in repression can flip an outcome.
 """
 
 from __future__ import annotations
@@ -379,3 +397,119 @@ def equilibrium_share(sorted_thresholds: np.ndarray) -> float:
     n = len(sorted_thresholds)
     blocked = np.flatnonzero(np.asarray(sorted_thresholds) > np.arange(n) / n)
     return float((blocked[0] if blocked.size else n) / n)
+
+
+# --- reference groups: one's own unit ---------------------------------------------------
+
+#: Invented spread of unit-level differences in mood (added to every member's threshold).
+UNIT_SPREAD = 0.1
+
+
+@dataclass(frozen=True)
+class UnitCascadeResult:
+    """What :func:`unit_cascade` returns.
+
+    ``final_share`` is the share of all soldiers out at the end; ``unit_shares`` the share
+    out in each unit; ``units_tipped`` the share of units with a majority out;
+    ``rounds_to_stop`` the rounds until nobody new moved; ``shares`` the force-wide share
+    after each round (round 0 first).
+    """
+
+    final_share: float
+    unit_shares: np.ndarray
+    units_tipped: float
+    rounds_to_stop: int
+    shares: np.ndarray
+
+    @property
+    def tipped(self) -> bool:
+        """True when a majority of the whole force defected."""
+        return self.final_share >= MAJORITY
+
+
+def _unit_effects(units: int, population: int, seed: int, unit_spread: float):
+    """Unit membership (equal blocks) and each unit's seeded shift of thresholds."""
+    membership = np.arange(population) * units // population
+    shift = unit_spread * np.random.default_rng([int(seed), 2019]).standard_normal(units)
+    return membership, shift
+
+
+def unit_cascade(
+    repression: float = 0.5,
+    incentives: float = 0.3,
+    exit_options: float = 0.3,
+    spread: float = 0.2,
+    population: int = 1000,
+    seed: int = 2021,
+    *,
+    units: int = 20,
+    unit_weight: float = 0.7,
+    unit_spread: float = UNIT_SPREAD,
+    information_control: float = 0.0,
+) -> UnitCascadeResult:
+    """The cascade when soldiers watch their own unit as well as the whole force.
+
+    Each soldier reacts to ``(1 - unit_weight) * seen force-wide share + unit_weight *
+    own unit's share``: information control hides distant defections, never those in
+    one's own unit. Units differ in mood: every member's threshold is shifted by the
+    unit's seeded draw (``unit_spread``, invented). The thresholds are the same draws as
+    :func:`cascade` for the same seed, so with ``unit_weight=0`` and ``unit_spread=0``
+    the end point is the force-wide model's.
+    """
+    for name, value in dict(repression=repression, incentives=incentives,
+                            exit_options=exit_options, unit_weight=unit_weight).items():
+        _check_unit(name, value)
+    population, units = int(population), int(units)
+    if not 1 <= units <= population:
+        raise ValueError(f"units must be between 1 and the population ({population}), "
+                         f"got {units}")
+    if unit_spread < 0:
+        raise ValueError(f"unit_spread cannot be negative, got {unit_spread}")
+    raw = _raw_thresholds(mean_threshold(repression, incentives, exit_options), spread,
+                          population, seed)
+    member, shift = _unit_effects(units, population, seed, unit_spread)
+    threshold = np.clip(raw + shift[member], 0.0, 1.0)
+    seen = seen_fraction(information_control, population, seed)
+    size = np.bincount(member, minlength=units).astype(float)
+    out = threshold <= 0.0
+    shares = [0.0]
+    while True:
+        unit_share = np.bincount(member, weights=out, minlength=units) / size
+        perceived = ((1.0 - unit_weight) * seen * out.mean()
+                     + unit_weight * unit_share[member])
+        new = out | (threshold <= perceived + 1e-12)
+        shares.append(float(out.mean()))
+        if new.sum() == out.sum():
+            break
+        out = new
+    unit_share = np.bincount(member, weights=out, minlength=units) / size
+    return UnitCascadeResult(
+        final_share=float(out.mean()),
+        unit_shares=unit_share,
+        units_tipped=float(np.mean(unit_share >= MAJORITY)),
+        rounds_to_stop=len(shares) - 1,
+        shares=np.asarray(shares),
+    )
+
+
+# --- Kuran: preference falsification makes the outcome unpredictable ---------------------
+
+def kuran_table(
+    repression: tuple[float, ...] = (0.46, 0.47, 0.48, 0.49, 0.50),
+    seeds: tuple[int, ...] = (2021, 2022, 2023, 2024, 2025),
+    **settings,
+) -> pd.DataFrame:
+    """Final defecting share for nearly identical armies: small steps of repression (rows)
+    and different draws of the same threshold distribution (columns, one per seed).
+
+    Every army in the table looks the same from outside before the first move: nobody
+    has defected in public (round 0 is 0 everywhere), because thresholds are private.
+    Other ``settings`` go to :func:`cascade`.
+    """
+    rows = {
+        r: [cascade(repression=r, seed=s, **settings).final_share for s in seeds]
+        for r in repression
+    }
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=[f"seed {s}" for s in seeds])
+    table.index.name = "repression"
+    return table

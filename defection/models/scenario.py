@@ -322,6 +322,7 @@ def scenario(
     common = dict(
         punishment_risk=r, family_risk=r, exit_support=x, moral_cost=MORAL_COST,
         regime_survival=survival, n=CALCULUS_UNIT, seed=seed,
+        survival_weighted=False,  # models-b: keeps the chain's numbers until it adopts it
     )
     prob = _calculus.defection_probability(**common, stake_scale=link.officer_rent)
     prob_top = _calculus.defection_probability(**common, stake_scale=link.senior_rent)

@@ -136,6 +136,7 @@ def absorption_step(
         vetting_speed=VETTING_SPEED,
         capacity=CAPACITY_BASE + CAPACITY_RANGE * absorption,
         funding=FUNDING_BASE + FUNDING_RANGE * absorption,
+        release=0.10, exchange=0.05, hold=0.15,  # models-b: pre-recalibration shares, kept
     )
     return tuple(_absorption.summary(run).items())
 

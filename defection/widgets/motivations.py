@@ -47,6 +47,11 @@ def calculus_caption(**settings) -> str:
         f"{int(result['soldiers'].sum()):,} would defect ({parts(result)}), if stakes and "
         "penalties rise with rank as the course assumes."
     )
+    if "desert_share" in result:
+        deserters = float(result["expected_deserters"].sum() / result["soldiers"].sum())
+        senior = float(result["desert_share"].iloc[-1])
+        text += (f" Another {deserters:.0%} would desert (senior officers {senior:.0%}); "
+                 "the bars show defection only.")
     if profiles is None:
         return text + (" That senior officers stay follows from this assumption; the "
                        "sources cannot confirm it.")
@@ -69,24 +74,32 @@ def calculus_render(**settings):
 
 
 def calculus_panel(**overrides) -> Panel:
-    """Sliders for the five settings of ``models.calculus`` wired to a bar chart by rank,
-    and a choice of the alternative assumption about ranks shown beside the default.
+    """Sliders for the settings of ``models.calculus`` (the five, the reckoning and group
+    identity) wired to a bar chart by rank, a switch for desertion as a third choice, and
+    a choice of the alternative assumption about ranks shown beside the default.
 
     Keyword arguments set the starting values, e.g. ``calculus_panel(exit_support=0.8)``
-    or ``calculus_panel(alternative="same stake for every rank")``.
+    or ``calculus_panel(alternative="same stake for every rank", reckoning=0)``.
     """
-    start = {**calc.DEFAULTS, "alternative": DEFAULT_ALTERNATIVE, **overrides}
+    start = {**calc.DEFAULTS, **calc.EXTENSIONS, "alternative": DEFAULT_ALTERNATIVE,
+             **overrides}
     labels = {
         "punishment_risk": "Punishment risk (capture x penalty)",
         "family_risk": "Risk to the family",
         "exit_support": "Exit support (escape, shelter, allowances)",
         "moral_cost": "Moral cost of staying complicit",
         "regime_survival": "Expected regime survival",
+        "reckoning": "Reckoning for stayers if the regime falls",
+        "identity": "Group identity tying soldiers to the regime",
     }
     controls = {
         name: slider(start[name], 0.0, 1.0, 0.05, label, width="420px")
         for name, label in labels.items()
     }
+    controls["desertion"] = w.Checkbox(
+        value=bool(start["desertion"]), style=STYLE,
+        description="Desertion open as a third choice (caption counts deserters)",
+    )
     controls["alternative"] = w.Dropdown(
         options=list(ALTERNATIVES), value=start["alternative"],
         description="Compare with", style=STYLE, layout=w.Layout(width="420px"),

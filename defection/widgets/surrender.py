@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from defection.charts.surrender import absorption_chart, overview_chart, overview_frame
-from defection.models.absorption import EXCHANGE, HOLD, RELEASE, absorption, summary
+from defection.models.absorption import RECEIVERS, absorption, summary, with_outside_share
 from defection.surrender import CATEGORIES, surrender_counts, surrender_events
 from defection.widgets.controls import month_options as _month_options
 from defection.widgets.controls import month_range, pick_many, slider
@@ -29,71 +29,66 @@ def _inflow_series(inflow: int, wave_months: int, horizon: int = HORIZON) -> np.
     return np.where(months < wave_months, float(inflow), 0.0)
 
 
-def _run(inflow, wave_months, vetting_speed, capacity, funding,
-         release=RELEASE, exchange=EXCHANGE, hold=HOLD) -> pd.DataFrame:
+#: The panel's starting share of surrenders taken by armies outside the NUG (``RECEIVERS``).
+OUTSIDE = sum(r.share for r in RECEIVERS if r.outside_nug)
+
+
+def _run(inflow, wave_months, vetting_speed, capacity, funding, outside_nug=OUTSIDE):
     return absorption(
         inflow=_inflow_series(inflow, wave_months),
         vetting_speed=vetting_speed,
         capacity=capacity,
         funding=funding,
-        release=release,
-        exchange=exchange,
-        hold=hold,
+        receivers=with_outside_share(outside_nug),
     )
 
 
 def absorption_view(inflow=1000, wave_months=6, vetting_speed=0.5, capacity=300, funding=2000,
-                    release=RELEASE, exchange=EXCHANGE, hold=HOLD):
+                    outside_nug=OUTSIDE):
     """The panel's chart for one set of slider values (pure, so testable without Jupyter)."""
     return absorption_chart(_run(inflow, wave_months, vetting_speed, capacity, funding,
-                                 release, exchange, hold))
+                                 outside_nug))
 
 
 def absorption_caption(inflow=1000, wave_months=6, vetting_speed=0.5, capacity=300,
-                       funding=2000, release=RELEASE, exchange=EXCHANGE, hold=HOLD):
+                       funding=2000, outside_nug=OUTSIDE):
     """Plain sentences summing up the run, read out under the chart."""
-    if release + exchange + hold > 1 + 1e-9:
-        return (
-            f"Released, exchanged and held add up to {release + exchange + hold:.0%} of "
-            "the surrenders; together they can be at most 100%. Lower one of them."
-        )
-    s = summary(_run(inflow, wave_months, vetting_speed, capacity, funding,
-                     release, exchange, hold))
+    s = summary(_run(inflow, wave_months, vetting_speed, capacity, funding, outside_nug))
+    entered = s["registered"] + s["waiting"] + s["lost"]
     return (
         f"After {s['months']} months: of {s['surrendered']:,.0f} who surrendered, "
-        f"{s['registered']:,.0f} are registered ({s['supported']:,.0f} of them with a support "
-        f"place) and {s['waiting']:,.0f} still wait: {s['share_kept']:.0%} kept. The groups "
-        f"that took the surrenders hold {s['held']:,.0f} as prisoners, released "
-        f"{s['released']:,.0f} and handed {s['exchanged']:,.0f} back in exchanges; "
-        f"{s['lost']:,.0f} ({s['share_lost']:.0%}) went back or left after entering the "
-        "pipeline."
+        f"{outside_nug:.0%} to armies outside the NUG, only {entered:,.0f} reached the NUG's "
+        f"vetting. {s['registered']:,.0f} are registered ({s['supported']:,.0f} of them with "
+        f"a support place) and {s['waiting']:,.0f} still wait: {s['share_kept']:.0%} of all "
+        f"who surrendered kept. The groups that took the surrenders hold {s['held']:,.0f} as "
+        f"prisoners, released or sent on {s['released']:,.0f} and returned "
+        f"{s['exchanged']:,.0f} to the army; {s['lost']:,.0f} ({s['share_lost']:.0%}) went "
+        "back or left after entering the pipeline."
     )
 
 
 def absorption_panel() -> Panel:
-    """Sliders for the surrender wave, vetting speed, vetting capacity and funded places, and
-    for the shares the armed groups that take the surrenders release, exchange or hold."""
+    """Sliders for the surrender wave, who receives it, vetting speed, vetting capacity and
+    funded places. What each receiver does with its share is fixed (``RECEIVERS``)."""
     whole_numbers = {"integer": True, "width": _WIDTH}
     controls = {
-        "inflow": slider(1000, 0, 3000, 100, "Surrenders per month", **whole_numbers),
+        "inflow": slider(1000, 0, 3000, 100, "Surrenders per month (to anyone)",
+                         **whole_numbers),
         "wave_months": slider(6, 1, HORIZON, 1, "Months the wave lasts", **whole_numbers),
         "vetting_speed": slider(
             0.5, 0.05, 1.0, 0.05, "Vetting speed (share of queue/month)", width=_WIDTH
         ),
         "capacity": slider(300, 0, 3000, 50, "Vetting capacity (cases/month)", **whole_numbers),
         "funding": slider(2000, 0, 20000, 500, "Funded support places", **whole_numbers),
-        "release": slider(RELEASE, 0.0, 0.5, 0.05, "Released by the captors (share)",
-                          width=_WIDTH),
-        "exchange": slider(EXCHANGE, 0.0, 0.5, 0.05, "Handed back in exchanges (share)",
-                           width=_WIDTH),
-        "hold": slider(HOLD, 0.0, 0.5, 0.05, "Held as prisoners of war (share)", width=_WIDTH),
+        "outside_nug": slider(round(OUTSIDE, 2), 0.0, 1.0, 0.01,
+                              "Taken by armies outside the NUG (share)", width=_WIDTH),
     }
     return Panel(
         controls,
         render=absorption_view,
         caption=absorption_caption,
         is_model=True,
-        title="Absorption model: from surrender to registered defector (or elsewhere)",
+        title="Absorption model: who receives surrenders, and who reaches the NUG's register",
     )
 
 

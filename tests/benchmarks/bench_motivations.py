@@ -14,13 +14,14 @@ from defection.widgets.motivations import filter_counts
 
 
 def _calculus_update() -> dict:
-    # every setting away from its default, drawn beside the flat alternative (two runs)
+    # every setting away from its default, desertion open, drawn beside the flat alternative (two runs)
     from defection.widgets.motivations import calculus_render
 
     _calculus_update.calls += 1
     return calculus_render(
         punishment_risk=0.95 - (_calculus_update.calls % 50) / 1000, family_risk=0.95,
         exit_support=0.95, moral_cost=0.95, regime_survival=0.95,
+        reckoning=0.95, identity=0.95, desertion=True,
         alternative="same stake and penalty for every rank",
     ).to_dict()
 

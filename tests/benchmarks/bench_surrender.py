@@ -16,7 +16,7 @@ def cases() -> dict[str, Callable[[], object]]:
     def absorption_update():
         # Longest wave and the largest numbers the sliders allow.
         chart = absorption_view(inflow=3000, wave_months=24, vetting_speed=1.0, capacity=3000,
-                                funding=20000, release=0.5, exchange=0.25, hold=0.25)
+                                funding=20000, outside_nug=0.3)
         return chart.to_dict()
 
     events = data.load("events")

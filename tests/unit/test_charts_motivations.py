@@ -137,7 +137,7 @@ def test_calculus_panel_shows_the_alternative_assumption():
 def test_calculus_panel_redraws_and_captions():
     panel = wm.calculus_panel()
     sliders = [c for c in panel.controls.values() if isinstance(c, w.FloatSlider)]
-    assert len(sliders) == 5
+    assert len(sliders) == 7  # the five settings, the reckoning and group identity
     assert all(isinstance(s, w.FloatSlider) and not s.continuous_update for s in sliders)
     assert panel.is_model
     before, caption_before = panel.redraws, panel.caption_text()
@@ -145,6 +145,9 @@ def test_calculus_panel_redraws_and_captions():
     assert panel.redraws == before + 1
     assert panel.caption_text() != caption_before
     assert "would defect" in panel.caption_text()
+    assert "would desert" in panel.caption_text()
+    panel.controls["desertion"].value = False
+    assert "would desert" not in panel.caption_text()
 
 
 def test_calculus_panel_overrides():

@@ -204,10 +204,12 @@ def test_absorption_panel_redraws_and_caption_moves():
     first = next(iter(panel.controls.values()))
     assert "Slider" in type(first).__name__
     before, redraws = panel.caption_text(), panel.redraws
-    panel.controls["capacity"].value = 3000
+    panel.controls["capacity"].value = 0
     assert panel.redraws == redraws + 1
     assert panel.caption_text() != before
     assert isinstance(panel.chart(), alt.TopLevelMixin)
+    panel.controls["outside_nug"].value = 0.0
+    assert "0% to armies outside the NUG" in panel.caption_text()
 
 
 def test_absorption_caption_reflects_model():

@@ -15,7 +15,7 @@ from defection import data
 from defection.checks import INCORRECT
 from defection.checks.answers import expected_value, judge, predicted_mistakes
 from defection.checks import lesson04 as L
-from defection.models.absorption import absorption
+from defection.models.absorption import NUG_SIDE, absorption
 from defection.surrender import surrender_counts
 
 STEM = "04_surrender_dynamics.ipynb"
@@ -34,7 +34,7 @@ def notebook_namespace() -> dict:
         ["count_id", "as_of", "value", "qualifier", "claimant", "claimant_type", "source_id"]
     ]
     return {
-        "pd": pd, "alt": alt, "data": data, "absorption": absorption,
+        "pd": pd, "alt": alt, "data": data, "absorption": absorption, "NUG_SIDE": NUG_SIDE,
         "counts": counts, "events": events, "monitor": monitor, "claimed": claimed,
     }  # fmt: skip
 
@@ -63,7 +63,8 @@ def test_expected_values_come_from_the_data_and_model():
     assert len(pair) == 2
     gap_share = (pair.max() - pair.min()) / pair.max()
     assert expected_value(QS.by_name("q4")) == pytest.approx(gap_share)
-    run = absorption(inflow=[1000] * 6 + [0] * 18, vetting_speed=0.5, capacity=200, funding=3000)
+    run = absorption(inflow=[1000] * 6 + [0] * 18, vetting_speed=0.5, capacity=200, funding=3000,
+                     receivers=NUG_SIDE)
     lost = float(run["cumulative_lost"].iloc[-1])
     assert expected_value(QS.by_name("q9")) == pytest.approx(lost)
 
@@ -75,7 +76,8 @@ def test_smallest_capacity_is_the_threshold():
 
     def lost(cap):
         run = absorption(
-            inflow=L.SURGE, vetting_speed=0.5, capacity=cap, funding=L.CAPACITY_FUNDING
+            inflow=L.SURGE, vetting_speed=0.5, capacity=cap, funding=L.CAPACITY_FUNDING,
+            receivers=NUG_SIDE,
         )
         return float(run["cumulative_lost"].iloc[-1])
 
@@ -85,8 +87,10 @@ def test_smallest_capacity_is_the_threshold():
 
 
 def test_q11_answer_matches_the_model():
-    a = absorption(inflow=L.SURGE, vetting_speed=0.5, capacity=1000, funding=3000)
-    b = absorption(inflow=L.SURGE, vetting_speed=0.5, capacity=1500, funding=3000)
+    a = absorption(inflow=L.SURGE, vetting_speed=0.5, capacity=1000, funding=3000,
+                   receivers=NUG_SIDE)
+    b = absorption(inflow=L.SURGE, vetting_speed=0.5, capacity=1500, funding=3000,
+                   receivers=NUG_SIDE)
     assert np.allclose(a["cumulative_lost"], b["cumulative_lost"])
     assert b["vetted"].max() < 1000
     assert expected_value(QS.by_name("q11")) == "b"

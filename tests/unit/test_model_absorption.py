@@ -8,7 +8,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from defection.models.absorption import COLUMNS, absorption, summary
+from defection.models.absorption import (
+    COLUMNS,
+    EXCHANGE,
+    HOLD,
+    RECEIVERS,
+    RELEASE,
+    Receiver,
+    absorption,
+    receiver_shares,
+    receiver_table,
+    summary,
+    with_outside_share,
+)
 
 # A spread of settings, including scarce and generous ones and a surge that stops.
 INFLOWS = [0, 150, 1000, [2000] * 6 + [0] * 18]
@@ -183,8 +195,9 @@ def test_lost_is_no_longer_the_only_way_out():
                            funding=50000))
     # with ample capacity and funding nobody is lost, yet not everyone is kept
     assert s["lost"] == pytest.approx(0.0, abs=1e-6)
-    assert s["share_kept"] == pytest.approx(1 - 0.10 - 0.05 - 0.15)
-    assert s["held"] == pytest.approx(900) and s["released"] == pytest.approx(600)
+    assert s["share_kept"] == pytest.approx(1 - RELEASE - EXCHANGE - HOLD)
+    assert s["held"] == pytest.approx(6000 * HOLD)
+    assert s["released"] == pytest.approx(6000 * RELEASE)
 
 
 def test_outflow_shares_cannot_pass_one():
@@ -203,3 +216,59 @@ def test_direction_guarantee_needs_its_assumption():
     slow = _lost(inflow=1000, capacity=0, funding=0, give_up=0.01, drift=0.5)
     fast = _lost(inflow=1000, capacity=1000, funding=0, give_up=0.01, drift=0.5)
     assert fast > slow
+
+
+# ------------------------------------------------------------ who receives surrenders
+
+
+def test_defaults_are_the_receivers_shares():
+    implied = receiver_shares()
+    assert (RELEASE, EXCHANGE, HOLD) == (implied["release"], implied["exchange"],
+                                         implied["hold"])
+    assert sum(r.share for r in RECEIVERS) == pytest.approx(1.0)
+
+
+def test_recalibrated_defaults_follow_the_laukkai_rows():
+    # most surrenders went to armies outside the NUG, which released or sent on most
+    outside = [r for r in RECEIVERS if r.outside_nug]
+    assert sum(r.share for r in outside) > 0.5
+    assert all(r.to_pipeline == 0 for r in outside)
+    shan = RECEIVERS[0]
+    assert shan.release > 0.5 and shan.returned > 0  # ev042/ev070 sent on, ev071 returned
+    assert "ev070" in shan.rows and "ev071" in shan.rows
+    # only a minority of all who surrendered ever reach the NUG's vetting
+    assert receiver_shares()["pipeline"] < 0.3
+    assert RELEASE > 0.10  # the old default clashed with the course's rows
+
+
+def test_receivers_argument_equals_the_shares_it_implies():
+    groups = with_outside_share(0.4)
+    implied = receiver_shares(groups)
+    a = absorption(inflow=800, months=12, receivers=groups)
+    b = absorption(inflow=800, months=12, release=implied["release"],
+                   exchange=implied["exchange"], hold=implied["hold"])
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_more_taken_outside_the_nug_means_fewer_kept():
+    kept = [summary(absorption(inflow=1000, months=12, receivers=with_outside_share(x)))[
+        "registered"] for x in np.linspace(0, 1, 6)]
+    assert all(b <= a + 1e-9 for a, b in zip(kept, kept[1:]))
+    assert kept[-1] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_receiver_table_accounts_for_everyone():
+    table = receiver_table(6000)
+    parts = table[["released", "returned", "held", "to_nug_vetting"]].sum(axis=1)
+    np.testing.assert_allclose(parts, table["taken"])
+    assert table["taken"].sum() == pytest.approx(6000)
+    assert table["to_nug_vetting"].sum() == pytest.approx(6000 * receiver_shares()["pipeline"])
+
+
+def test_receiver_errors_are_clear():
+    with pytest.raises(ValueError, match="add up to 1"):
+        receiver_shares([Receiver("one", 0.5, 0.1, 0.1, 0.1, True)])
+    with pytest.raises(ValueError, match="cannot pass 1"):
+        Receiver("greedy", 1.0, 0.6, 0.3, 0.3, True)
+    with pytest.raises(ValueError, match="not both"):
+        absorption(receivers=RECEIVERS, release=0.1)

@@ -177,3 +177,108 @@ def test_unknown_profile_names_the_choices():
         calc.calculus(stake_profile="steep")
     with pytest.raises(ValueError, match="penalty_profile"):
         calc.defection_probability(penalty_profile=None)
+
+
+# --- survival weighting, reckoning, identity, desertion (issue 22, item 2) -------------
+
+HARSH = dict(punishment_risk=0.75, family_risk=0.75, exit_support=0.35, moral_cost=0.5)
+
+
+def _senior(**kw):
+    return float(calc.calculus(**kw).set_index("rank").loc["senior officer", "share"])
+
+
+def test_default_unit_is_unchanged_by_survival_weighting():
+    # W_PUNISH * 0.7 equals the former unweighted weight 2.0
+    assert calc.W_PUNISH * calc.DEFAULTS["regime_survival"] == pytest.approx(2.0)
+
+
+def test_a_fallen_regime_punishes_no_one():
+    # at survival 0 punishment risk no longer matters
+    low = calc.defection_probability(punishment_risk=0.0, regime_survival=0.0)
+    high = calc.defection_probability(punishment_risk=1.0, regime_survival=0.0)
+    np.testing.assert_allclose(low, high)
+    # while the regime stands it does
+    assert calc.defection_probability(punishment_risk=1.0).mean() < \
+        calc.defection_probability(punishment_risk=0.0).mean()
+
+
+def test_seniors_hardly_move_without_a_reckoning():
+    assert _senior(**HARSH, regime_survival=0.35) < 0.02
+
+
+def test_seniors_move_at_low_survival_with_a_reckoning():
+    with_reckoning = _senior(**HARSH, regime_survival=0.35, reckoning=1.0)
+    assert with_reckoning > 0.2
+    assert with_reckoning > 10 * _senior(**HARSH, regime_survival=0.35)
+    # and at very low survival they move faster than the privates
+    run = calc.calculus(**HARSH, regime_survival=0.1, reckoning=1.0).set_index("rank")
+    assert run.loc["senior officer", "share"] > run.loc["private", "share"]
+
+
+def test_reckoning_matters_only_if_the_regime_may_fall():
+    a = calc.defection_probability(regime_survival=1.0, reckoning=0.0)
+    b = calc.defection_probability(regime_survival=1.0, reckoning=1.0)
+    np.testing.assert_allclose(a, b)
+
+
+@pytest.mark.parametrize("desertion", [False, True])
+def test_more_reckoning_never_lowers_defection(desertion):
+    shares = [calc.defection_probability(**HARSH, regime_survival=0.4, reckoning=r,
+                                         desertion=desertion) for r in np.linspace(0, 1, 6)]
+    for lo, hi in zip(shares, shares[1:]):
+        assert np.all(hi >= lo - 1e-12)
+
+
+def test_identity_holds_the_core_group_and_loosens_the_others():
+    unit = calc.simulate_unit()
+    core = unit["in_group"].to_numpy()
+    assert 0 < core.mean() < 1
+    none = calc.defection_probability(identity=0.0)
+    strong = calc.defection_probability(identity=1.0)
+    assert np.all(strong[core] <= none[core] + 1e-12)
+    assert np.all(strong[~core] >= none[~core] - 1e-12)
+
+
+def test_core_group_share_grows_with_rank():
+    unit = calc.simulate_unit(n=20000)
+    by_rank = unit.groupby("rank", observed=True)["in_group"].mean().to_numpy()
+    assert np.all(np.diff(by_rank) > 0)
+
+
+def test_old_traits_unchanged_by_the_new_draws():
+    unit = calc.simulate_unit()
+    # the first draws of the seed still give the same moral trait as before the extension
+    rng = np.random.default_rng(2021)
+    np.testing.assert_allclose(unit["moral"], rng.beta(2.0, 2.0, 1000))
+
+
+def test_desertion_is_the_commoner_exit_for_privates_at_defaults():
+    run = calc.calculus(desertion=True).set_index("rank")
+    assert run.loc["private", "desert_share"] > run.loc["private", "share"]
+    total = run["share"] + run["desert_share"]
+    assert ((total >= 0) & (total <= 1)).all()
+
+
+def test_desertion_adds_two_columns_and_only_with_the_option():
+    assert "desert_share" not in calc.calculus().columns
+    assert list(calc.calculus(desertion=True).columns)[-2:] == ["desert_share",
+                                                                 "expected_deserters"]
+
+
+@pytest.mark.parametrize("name,sign", [("punishment_risk", -1), ("family_risk", -1),
+                                       ("regime_survival", -1), ("exit_support", 1),
+                                       ("moral_cost", 1)])
+def test_directions_hold_with_every_extension_on(name, sign):
+    shares = []
+    for v in np.linspace(0, 1, 6):
+        kw = {**calc.DEFAULTS, **calc.EXTENSIONS, name: v}
+        shares.append(calc.defection_probability(**kw))
+    for lo, hi in zip(shares, shares[1:]):
+        assert np.all(sign * (hi - lo) >= -1e-12)
+
+
+@pytest.mark.parametrize("bad", [dict(reckoning=1.5), dict(identity=-0.1)])
+def test_rejects_out_of_range_extensions(bad):
+    with pytest.raises(ValueError, match=next(iter(bad))):
+        calc.calculus(**bad)

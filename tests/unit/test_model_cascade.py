@@ -309,3 +309,56 @@ def test_bad_cascade_settings_say_which_and_what():
         run_thresholds([])
     with pytest.raises(ValueError, match="thresholds must be numbers"):
         run_thresholds([0.1, float("nan")])
+
+
+# --- unit reference groups and Kuran's unpredictability (issue 22, item 5) -------------
+
+from defection.models.cascade import kuran_table, unit_cascade  # noqa: E402
+
+
+@pytest.mark.parametrize("repression", [0.2, 0.46, 0.5, 0.7])
+def test_unit_model_without_units_is_the_force_wide_model(repression):
+    plain = cascade(repression=repression)
+    flat = unit_cascade(repression=repression, unit_weight=0.0, unit_spread=0.0)
+    assert flat.final_share == pytest.approx(plain.final_share)
+
+
+def test_units_tip_where_the_force_wide_cascade_stalls():
+    force = cascade(repression=0.58)
+    local = unit_cascade(repression=0.58)
+    assert not force.tipped and force.final_share < 0.05
+    assert 0 < local.units_tipped < 1  # pockets: some units go, others hold
+    assert local.final_share > 5 * force.final_share
+    assert not local.tipped
+
+
+def test_more_repression_never_raises_the_unit_cascade():
+    shares = [unit_cascade(repression=r).final_share for r in np.linspace(0, 1, 11)]
+    assert all(b <= a + 1e-12 for a, b in zip(shares, shares[1:]))
+
+
+def test_unit_cascade_shares_are_consistent():
+    r = unit_cascade(repression=0.58, units=25)
+    assert r.unit_shares.size == 25
+    assert r.final_share == pytest.approx(r.unit_shares.mean())
+    assert r.shares[0] == 0.0 and np.all(np.diff(r.shares) >= 0)
+
+
+def test_unit_cascade_rejects_bad_units():
+    with pytest.raises(ValueError, match="units must be between 1"):
+        unit_cascade(units=0)
+    with pytest.raises(ValueError, match="unit_weight"):
+        unit_cascade(unit_weight=1.5)
+
+
+def test_kuran_small_changes_flip_the_outcome():
+    table = kuran_table()
+    tipped = table >= 0.5
+    # one step of 0.01 in repression flips at least one army from full cascade to a stall
+    flips = (tipped.to_numpy()[:-1] & ~tipped.to_numpy()[1:]).any()
+    assert flips
+    # and at one repression level, armies drawn from the same distribution part ways
+    assert (tipped.any(axis=1) & ~tipped.all(axis=1)).any()
+    # yet every army looks the same from outside before the first move: nobody out
+    for r in table.index:
+        assert cascade(repression=r).rounds["share"].iloc[0] == 0.0
