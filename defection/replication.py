@@ -47,7 +47,7 @@ CONTROLS = {
     "log_participation_share": "log of peak participants as a share of population",
     "regviol": "the regime used violent repression (1/0)",
     "log_duration": "log of the campaign's length in days",
-    "violent_flank": "a nonviolent campaign had an armed flank (1/0; nonviolent campaigns only)",
+    "violent_flank": "a nonviolent campaign had an armed flank (1/0; coded for nonviolent campaigns)",
     "regaid": "a foreign state aided the regime (1/0)",
     "statesup": "a foreign state supported the campaign (1/0)",
 }

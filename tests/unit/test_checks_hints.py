@@ -10,7 +10,7 @@ import pytest
 
 from defection.checks import load_questions
 
-LESSONS = ("01", "02", "03", "04", "05")
+LESSONS = ("01", "02", "03", "04", "05", "06")
 SETS = {n: load_questions(f"defection.checks.lesson{n}", fresh=False) for n in LESSONS}
 AUTO = [(lesson, q) for lesson, qs in SETS.items() for q in qs.auto]
 WRITTEN = [(lesson, w) for lesson, qs in SETS.items() for w in qs.written]

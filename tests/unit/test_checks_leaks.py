@@ -21,7 +21,7 @@ import pytest
 
 from defection.checks import CORRECT, INCORRECT, load_questions
 
-LESSONS = ("01", "02", "03", "04", "05")
+LESSONS = ("01", "02", "03", "04", "05", "06")
 NUMBERS = [
     (lesson, q)
     for lesson in LESSONS
