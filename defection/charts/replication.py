@@ -37,9 +37,12 @@ def specification_chart(table: pd.DataFrame, *, course_value: float | None = Non
     x = alt.X(
         "odds_ratio:Q",
         title=x_title,
-        scale=alt.Scale(type="log", domain=[0.5, top]),
+        scale=alt.Scale(type="log", domain=[0.5, top], nice=False),
     )
-    y = alt.Y("specification:N", title="Specification (set of choices)", sort=order)
+    y = alt.Y(
+        "specification:N", title="Specification (set of choices)", sort=order,
+        axis=alt.Axis(labelLimit=340, titleAngle=0, titleAlign="right", titleX=-4, titleY=-8),
+    )
     tooltip = [
         alt.Tooltip("specification:N", title="Specification"),
         alt.Tooltip("choices:N", title="Choices"),
@@ -50,33 +53,30 @@ def specification_chart(table: pd.DataFrame, *, course_value: float | None = Non
     ]
     base = alt.Chart(rows)
     bars = base.mark_rule(color=PALETTE[0], strokeWidth=2).encode(
-        x=alt.X("low:Q", scale=alt.Scale(type="log", domain=[0.5, top]), title=x_title),
+        x=alt.X("low:Q", scale=alt.Scale(type="log", domain=[0.5, top], nice=False), title=x_title),
         x2="high:Q",
         y=y,
         tooltip=tooltip,
     )
     points = base.mark_point(filled=True, size=70, color=PALETTE[0]).encode(x=x, y=y, tooltip=tooltip)
     refs = pd.DataFrame(
-        [{"odds_ratio": PUBLISHED, "reference": f"published claim ({PUBLISHED:g})"}]
-        + ([{"odds_ratio": course_value, "reference": f"lesson 01 cross-tab ({course_value:.1f})"}]
-           if course_value is not None else [])
-        + [{"odds_ratio": 1.0, "reference": "no difference (1)"}]
+        [{"odds_ratio": PUBLISHED, "reference": f"published claim ({PUBLISHED:g})", "colour": PALETTE[5]}]
+        + ([{"odds_ratio": course_value, "reference": f"lesson 01 cross-tab ({course_value:.1f})",
+             "colour": PALETTE[2]}] if course_value is not None else [])
+        + [{"odds_ratio": 1.0, "reference": "no difference (1)", "colour": "#777777"}]
     )
     lines = (
         alt.Chart(refs)
         .mark_rule(strokeDash=[6, 4])
         .encode(
-            x="odds_ratio:Q",
+            x=alt.X("odds_ratio:Q", scale=alt.Scale(type="log", domain=[0.5, top], nice=False)),
             color=alt.Color(
                 "reference:N",
                 title="Reference lines",
-                scale=alt.Scale(
-                    domain=list(refs["reference"]),
-                    range=[PALETTE[5], PALETTE[1], "#777777"][-len(refs):] if len(refs) == 3
-                    else [PALETTE[5], "#777777"],
-                ),
+                scale=alt.Scale(domain=list(refs["reference"]), range=list(refs["colour"])),
             ),
-            tooltip=[alt.Tooltip("reference:N", title="Line"), alt.Tooltip("odds_ratio:Q", title="Odds ratio")],
+            tooltip=[alt.Tooltip("reference:N", title="Line"),
+                     alt.Tooltip("odds_ratio:Q", title="Odds ratio", format=".1f")],
         )
     )
     return finish(
@@ -88,7 +88,7 @@ def specification_chart(table: pd.DataFrame, *, course_value: float | None = Non
             "odds ratio of success for campaigns with security-force defection against "
             f"those without, between {rows['odds_ratio'].min():.1f} and "
             f"{rows['odds_ratio'].max():.1f}, with its 95% interval, on a log scale. Dashed "
-            f"lines mark an odds ratio of 1 and the published figure of {PUBLISHED:g}"
+            f"lines mark an odds ratio of 1, the published figure of {PUBLISHED:g}"
             + (f" and the lesson 01 cross-tab, {course_value:.1f}." if course_value else ".")
         ),
         width=420,
