@@ -318,9 +318,10 @@ q9 = ChoiceQuestion(
 Q10_OPTIONS = {
     "a": "NAVCO 1.2 shows that the published 46 is wrong.",
     "b": "With enough controls the estimate reaches 46, so the published figure is confirmed.",
-    "c": "No choice tried here comes anywhere near 46, so the 46 must come from something the "
-    "lab has not reproduced: another data version or sample, another model, another quantity, "
-    "or a slip in transmission. Without the article's table it stays an unverified claim.",
+    "c": "None of the lab's ten specifications comes near 46, so the 46 probably comes from "
+    "something the lab has not reproduced: another data version or sample, another model, "
+    "another quantity, or a slip in transmission. Without the article's table it stays an "
+    "unverified claim.",
     "d": "The 46 is a percentage, so the odds ratio of 3.9 is simply a different unit.",
 }
 
@@ -353,7 +354,8 @@ W1_MODEL = (
     "raises it to about 5.1; adding participation, regime violence, duration and foreign "
     "support gives about 4.4; taking violent campaigns in too lowers it to about 2.6. The "
     "largest estimate in the walk is about a ninth of 46, and 46 lies far outside every "
-    "interval. What the course could verify is only the article's own description of its data "
+    "interval. Only windows of campaigns that ended in the 1980s, a few dozen cases, give "
+    "estimates above ten, with intervals wide enough to include 46. What the course could verify is only the article's own description of its data "
     "as major campaigns from 1900 to 2006 [@stephan_chenoweth_2008]; it could not read which "
     "model, which controls or which campaigns produced 46. So my result does not show the 46 "
     "wrong: an older data version with other codings, another model (for instance one with "
