@@ -11,13 +11,14 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from defection.charts.theme import PALETTE, finish
+from defection.charts.theme import PALETTE, fast_build, finish
 from defection.replication import PUBLISHED
 
 #: Columns the chart reads from :func:`defection.replication.compare`.
 NEEDED = ("specification", "choices", "campaigns", "odds_ratio", "low", "high")
 
 
+@fast_build
 def specification_chart(table: pd.DataFrame, *, course_value: float | None = None) -> alt.LayerChart:
     """Odds ratio of success with defection, one row per specification, log scale.
 

@@ -81,12 +81,21 @@ def lab_panel(campaigns: pd.DataFrame | None = None) -> Panel:
         "controls": pick_many(list(CONTROLS), "Controls (Ctrl/Shift-click)", value=()),
     }
 
+    fitted: dict[Spec, tuple[pd.DataFrame, str]] = {}
+
+    def compared(*values) -> tuple[pd.DataFrame, str]:
+        # render and caption both need the fit: fit each combination once per panel
+        spec = spec_from(*values)
+        if spec not in fitted:
+            fitted[spec] = comparison(campaigns, spec)
+        return fitted[spec]
+
     def render(campaign_set, last_year, ongoing, limited, controls):
-        table, _ = comparison(campaigns, spec_from(campaign_set, last_year, ongoing, limited, controls))
+        table, _ = compared(campaign_set, last_year, ongoing, limited, controls)
         return specification_chart(table, course_value=float(table.iloc[0]["odds_ratio"]))
 
     def caption(campaign_set, last_year, ongoing, limited, controls):
-        return comparison(campaigns, spec_from(campaign_set, last_year, ongoing, limited, controls))[1]
+        return compared(campaign_set, last_year, ongoing, limited, controls)[1]
 
     return Panel(controls, render=render, caption=caption,
                  title="Replication lab: your specification against the baseline and 46")
