@@ -143,13 +143,22 @@ def _keep_campaigns(campaigns: pd.DataFrame, which: str) -> pd.Series:
     }[which].fillna(False).astype(bool)
 
 
+def _log_positive(column: pd.Series) -> pd.Series:
+    """Natural log; blanks and values <= 0 (no count) become NaN, with no warning."""
+    values = column.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    out = np.full(values.shape, np.nan)
+    positive = values > 0
+    out[positive] = np.log(values[positive])
+    return pd.Series(out, index=column.index)
+
+
+_LOGGED = {"log_participation": "participation", "log_participation_share": "participation_share",
+           "log_duration": "duration"}
+
+
 def _control_column(rows: pd.DataFrame, name: str) -> pd.Series:
-    if name == "log_participation":
-        return np.log(rows["participation"].astype("Float64").where(lambda s: s > 0))
-    if name == "log_participation_share":
-        return np.log(rows["participation_share"].astype("Float64").where(lambda s: s > 0))
-    if name == "log_duration":
-        return np.log(rows["duration"].astype("Float64").where(lambda s: s > 0))
+    if name in _LOGGED:
+        return _log_positive(rows[_LOGGED[name]])
     return rows[name].astype("Float64")
 
 

@@ -163,3 +163,13 @@ def test_specification_chart_is_titled_described_and_has_tooltips(campaigns):
     assert spec["layer"][2]["encoding"]["x"]["scale"]["type"] == "log"
     with pytest.raises(ValueError, match="replication.compare"):
         specification_chart(table.drop(columns="low"))
+
+
+def test_logged_controls_leave_out_zeros_quietly(campaigns):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning would print on a lesson page
+        rows = replication.sample(campaigns, Spec(campaigns="all", controls=("log_participation_share",)))
+    assert rows.attrs["left_out_blank"] == int((campaigns["participation_share"] == 0).sum())
+    assert np.isfinite(rows["log_participation_share"]).all()
