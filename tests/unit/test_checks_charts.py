@@ -26,6 +26,7 @@ STEMS = {
     "03": "03_defection_motivations.ipynb",
     "04": "04_surrender_dynamics.ipynb",
     "05": "05_synthesis.ipynb",
+    "06": "06_replication_lab.ipynb",
 }
 CASES = [
     (lesson, q)
@@ -112,7 +113,7 @@ def test_a_chart_of_the_wrong_rows_fails(lesson, q):
     changed = chart.copy(deep=False)
     table = chart.data.copy()
     field = q.alternatives[0].encodings["y"]["field"] if q.alternatives else None
-    column = field or next(c for c in ("value", "senior_defection") if c in table.columns)
+    column = field or next(c for c in ("value", "senior_defection", "odds_ratio") if c in table.columns)
     table[column] = table[column] * 2
     changed.data = table
     assert_fails_naming(q, changed, "not the same")

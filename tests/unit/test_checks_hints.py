@@ -14,7 +14,7 @@ from defection.checks import load_questions
 from defection.checks.answers import expected_value, hint_texts, model_answer, solution_text
 
 ROOT = Path(__file__).resolve().parents[2]
-LESSONS = ("01", "02", "03", "04", "05")
+LESSONS = ("01", "02", "03", "04", "05", "06")
 SETS = {n: load_questions(f"defection.checks.lesson{n}", fresh=False) for n in LESSONS}
 AUTO = [(lesson, q) for lesson, qs in SETS.items() for q in qs.auto]
 WRITTEN = [(lesson, w) for lesson, qs in SETS.items() for w in qs.written]

@@ -27,7 +27,7 @@ from defection.checks.question import SEARCH_TRIES
 from defection.checks.answers import expected_value, judge, predicted_mistakes
 from defection.checks.values import _norm_item
 
-LESSONS = ("01", "02", "03", "04", "05")
+LESSONS = ("01", "02", "03", "04", "05", "06")
 NUMBERS = [
     (lesson, q)
     for lesson in LESSONS
