@@ -316,13 +316,14 @@ q9 = ChoiceQuestion(
 )
 
 Q10_OPTIONS = {
-    "a": "NAVCO 1.2 shows that the published 46 is wrong.",
-    "b": "With enough controls the estimate reaches 46, so the published figure is confirmed.",
-    "c": "None of the lab's ten specifications comes near 46, so the 46 probably comes from "
-    "something the lab has not reproduced: another data version or sample, another model, "
-    "another quantity, or a slip in transmission. Without the article's table it stays an "
-    "unverified claim.",
-    "d": "The 46 is a percentage, so the odds ratio of 3.9 is simply a different unit.",
+    "a": "NAVCO 1.2 shows that the published 46 is wrong: the effect of defection on "
+    "success is really about 3.9, so the article must have slipped in its arithmetic.",
+    "b": "With enough controls, or the right window of years, the lab's main set of "
+    "specifications reaches 46, so the figure Lee and McCarthy repeat is confirmed.",
+    "c": "None of the lab's ten specifications comes near 46; it may rest on another "
+    "sample, model or quantity, so without the article's table it stays unverified.",
+    "d": "The 46 is a difference in percentage points between success rates, not an odds "
+    "ratio, so the lab's 3.9 and the published 46 are one finding in two units.",
 }
 
 q10 = ChoiceQuestion(

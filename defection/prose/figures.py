@@ -32,6 +32,9 @@ COURSE_FIGURES = (
     ("04", 1000, "the absorption model's default inflow, a model setting"),
     ("05", 46, "NAVCO success rate without defection, computed from table campaigns"),
     ("05", 1200, "the scenario model's surrender wave, a model setting"),
+    ("06", 46, "Lee & McCarthy's second-hand '46 times', the figure the lab tries to reproduce"),
+    ("06", 389, "number of NAVCO campaigns: the row count of table campaigns"),
+    ("06", 95, "the conventional 95% level of a confidence interval, a convention not a fact"),
 )
 #: Numbers that are names, not figures (Operation 1027).
 NAMES = {1027.0}

@@ -76,8 +76,9 @@ def _names_defined(code: str) -> set[str]:
         names |= set(pair)
     names |= set(re.findall(r"\bfor\s+([A-Za-z_]\w*)\s+in\b", code))
     names |= set(re.findall(r"\bimport\s+(?:[\w.]+\s+as\s+)?([A-Za-z_]\w*)", code))
-    for group in re.findall(r"\bfrom\s+[\w.]+\s+import\s+\(?([\w,\s]+)\)?", code):
-        names |= {n.strip() for n in group.split(",") if n.strip()}
+    # "from m import a, b" ends at the line's end; "from m import (a,\n b)" at its ")"
+    for paren, plain in re.findall(r"\bfrom\s+[\w.]+\s+import\s+(?:\(([\w,\s]+)\)|([\w, \t]+))", code):
+        names |= {n.strip() for n in (paren or plain).split(",") if n.strip()}
     return names
 
 

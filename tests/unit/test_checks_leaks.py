@@ -307,8 +307,13 @@ def _universe(q) -> list[str]:
     from defection import data
     from defection.models.scenario import PRESETS
 
+    from defection import replication
+
     want = {_norm_item(x) for x in expected_value(q)}
     found = [list(PRESETS)] if want <= {_norm_item(p) for p in PRESETS} else []
+    specs = [s.name() for s in replication.standard_specs()]  # set 06 lists the lab's specifications
+    if want <= {_norm_item(s) for s in specs}:
+        found.append(specs)
     for name in ("campaigns", "claims", "defection_counts", "economy", "events",
                  "force_strength", "motivations", "repression", "statements", "uprisings"):  # fmt: skip
         frame = data.load(name)
