@@ -49,7 +49,16 @@ def feedback_md(student_rows: Sequence[Row]) -> str:
     first = student_rows[0]
     who = first.name or first.student
     lines = [f"# Feedback for {who}" + (f" ({first.student_id})" if first.student_id else ""), ""]
-    for row in student_rows:
+    superseded = [r for r in student_rows if not r.counted]
+    if superseded:
+        # A resubmitter learns which file was graded, so an uncounted attempt is never a
+        # silent zero; its own marks stay out of this file, as they stay out of the grade.
+        lines += ["Not counted (you sent this set more than once; one attempt counts, the "
+                  "others are listed here):", ""]
+        lines += [f"- Exercise set {r.lesson or '?'}, attempt {r.attempt or '?'}: "
+                  f"`{r.notebook}`" for r in superseded]
+        lines.append("")
+    for row in (r for r in student_rows if r.counted):
         title = f"Exercise set {row.lesson}" if row.lesson else "Submission"
         lines += [f"## {title}: `{row.notebook}`", ""]
         if row.late:

@@ -256,7 +256,7 @@ def grade(
         report.atomic_write(folder_out / "written_scores.csv", report.written_scores_text(rows), bom=True)
         report.atomic_write(folder_out / "canvas_import.csv", export.canvas_text(rows), bom=True)
         report.atomic_write(folder_out / "moodle_import.csv", export.moodle_text(rows), bom=True)
-        feedback.write_all([r for r in rows if r.notebook and r.counted], folder_out / "feedback")
+        feedback.write_all([r for r in rows if r.notebook], folder_out / "feedback")
         sandbox_text = box.reason if box.active else f"NONE - grading was unsandboxed ({box.reason})"
         summary.write(rows, folder_out, sandbox=sandbox_text, flags=flags)
 

@@ -290,6 +290,9 @@ def test_resubmitter_counts_once_everywhere_with_the_late_policy(graded_class, t
     assert [r["student_id"] for r in sheet].count("s3") == 1  # the superseded answer is not scored
     summary = (out / "summary.md").read_text(encoding="utf-8")
     assert "## Resubmissions" in summary and "s3, lesson 01: attempt 1" in summary
+    told = (out / "feedback" / "s3.md").read_text(encoding="utf-8")
+    assert "Not counted" in told and "Exercise set 01, attempt 1:" in told
+    assert told.count("Auto-checked points:") == 1  # only the counted attempt is marked
     scores = tmp_path / "written_scores.csv"
     with open(scores, "w", newline="", encoding="utf-8-sig") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(sheet[0]))
