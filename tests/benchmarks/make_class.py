@@ -71,11 +71,28 @@ def _answer_cells(good: nbformat.NotebookNode, blank: nbformat.NotebookNode) -> 
             if c.get("id") in by_id and by_id[c.get("id")].source != c.source]  # fmt: skip
 
 
+def _compiles(source: str) -> bool:
+    try:
+        compile(source, "<cell>", "exec")
+    except SyntaxError:
+        return False
+    return True
+
+
 def _lose_bracket(source: str) -> str:
-    """The last closing bracket dropped (or a dangling operator): a SyntaxError."""
-    for i in range(len(source) - 1, -1, -1):
-        if source[i] in ")]}":
-            return source[:i] + source[i + 1 :]
+    """The last closing bracket of the code (not of a string) dropped: a SyntaxError."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError):
+        tokens = []
+    closing = [t for t in tokens if t.type == tokenize.OP and t.string in ")]}"]
+    if closing:
+        lines = source.splitlines(keepends=True)
+        row, col = closing[-1].start
+        lines[row - 1] = lines[row - 1][:col] + lines[row - 1][col + 1 :]
+        broken = "".join(lines)
+        if not _compiles(broken):
+            return broken
     return source.rstrip() + " +\n"
 
 
@@ -114,9 +131,9 @@ def make_notebook(kind: str, good: nbformat.NotebookNode, blank: nbformat.Notebo
     """One student's notebook of ``kind`` (see :data:`MIX`)."""
     if kind == "blank":
         return nbformat.from_dict(json.loads(json.dumps(blank)))
-    nb = nbformat.from_dict(json.loads(json.dumps(good)))
+    nb = _as_student(nbformat.from_dict(json.loads(json.dumps(good))))
     if kind == "good":
-        return _as_student(nb)
+        return nb
     answers = _answer_cells(good, blank)
     undone = rng.sample(answers, round(len(answers) * rng.uniform(0.3, 0.7)))
     for i in undone:
@@ -128,7 +145,7 @@ def make_notebook(kind: str, good: nbformat.NotebookNode, blank: nbformat.Notebo
         source = nb.cells[i].source
         nb.cells[i].source = {"syntax": _lose_bracket, "exception": _misspell,
                               "endless": lambda s: ENDLESS + s}[kind](source)  # fmt: skip
-    return _as_student(nb)
+    return nb
 
 
 def build(n: int, seed: int = 20) -> list[tuple[str, str, nbformat.NotebookNode]]:
