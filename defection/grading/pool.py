@@ -84,6 +84,7 @@ class Slot:
             self.proc.stdin.close()
         except (BrokenPipeError, OSError, ValueError):
             pass  # it died meanwhile: the grader reports "no report", as without a pool
+        self.proc.stdin = None  # said and closed: communicate() must not touch it again
         return self.proc, self.errors
 
     def discard(self) -> None:

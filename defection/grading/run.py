@@ -114,33 +114,6 @@ def syntax_problem(source: str) -> tuple[int, str] | None:
 # --------------------------------------------------------------------------- running
 
 
-def _kill_group(pgid: Any) -> None:
-    if not pgid or os.name != "posix":
-        return
-    try:
-        os.killpg(int(pgid), signal.SIGKILL)
-    except (ProcessLookupError, PermissionError, ValueError, OSError):
-        pass
-
-
-def _read_answers(path: Path, report: dict) -> dict[str, Any]:
-    if not path.is_file():
-        report["answers_error"] = "no answers collected"
-        return {}
-    if path.stat().st_size > MAX_ANSWERS_BYTES:
-        report["answers_error"] = "answers too large to read"
-        return {}
-    try:
-        answers = json.loads(path.read_text(encoding="utf-8"))
-    except Exception:
-        report["answers_error"] = "answers file malformed"
-        return {}
-    if not isinstance(answers, dict):
-        report["answers_error"] = "answers file malformed"
-        return {}
-    return answers
-
-
 NOTEBOOK_FILE = "submission.ipynb"
 
 
@@ -191,15 +164,39 @@ def start_worker(work: Path, settings: Settings, ahead: tuple[str, ...] | None =
     return proc, errors
 
 
-def run_notebook(nb: Any, variables: list[str], settings: Settings) -> tuple[dict, dict]:
-    """Execute ``nb`` in a fresh folder and kernel; return (worker report, raw answers).
+def _kill_group(pgid: Any) -> None:
+    if not pgid or os.name != "posix":
+        return
+    try:
+        os.killpg(int(pgid), signal.SIGKILL)
+    except (ProcessLookupError, PermissionError, ValueError, OSError):
+        pass
 
-    With ``settings.pool``, the folder, worker and kernel are a slot started ahead and
-    used by this notebook only (see :mod:`defection.grading.pool`).
-    """
+
+def _read_answers(path: Path, report: dict) -> dict[str, Any]:
+    if not path.is_file():
+        report["answers_error"] = "no answers collected"
+        return {}
+    if path.stat().st_size > MAX_ANSWERS_BYTES:
+        report["answers_error"] = "answers too large to read"
+        return {}
+    try:
+        answers = json.loads(path.read_text(encoding="utf-8"))
+    except Exception:
+        report["answers_error"] = "answers file malformed"
+        return {}
+    if not isinstance(answers, dict):
+        report["answers_error"] = "answers file malformed"
+        return {}
+    return answers
+
+
+def run_notebook(nb: Any, variables: list[str], settings: Settings) -> tuple[dict, dict]:
+    """Execute ``nb`` in a fresh folder and kernel; return (worker report, raw answers)."""
     import nbformat
     from nbformat.v4 import new_code_cell
 
+    # With a pool, folder, worker and kernel were started ahead for this notebook only.
     slot = settings.pool.take() if settings.pool is not None else None
     work = slot.work if slot else Path(tempfile.mkdtemp(prefix="defection-grade-"))
     try:

@@ -44,19 +44,6 @@ def _limit_memory(mb: int) -> None:
         pass
 
 
-def _limit_files(mb: int) -> None:
-    """Cap the size of any one file the kernel writes, so a flood cannot fill the disk."""
-    if mb <= 0 or os.name != "posix":
-        return
-    try:
-        import resource
-
-        limit = mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-    except (ImportError, ValueError, OSError):
-        pass
-
-
 # Imports into sys.modules only, in a namespace thrown away: the student's kernel starts
 # with no variable, no history and no output of ours.
 _AHEAD_CODE = """import importlib
@@ -108,6 +95,19 @@ def _start_ahead(kdir: Path, work: Path, modules: list[str]) -> list[Any]:
             run_sync(manager.shutdown_kernel)(now=True)
         sys.exit(0)
     return ready
+
+
+def _limit_files(mb: int) -> None:
+    """Cap the size of any one file the kernel writes, so a flood cannot fill the disk."""
+    if mb <= 0 or os.name != "posix":
+        return
+    try:
+        import resource
+
+        limit = mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    except (ImportError, ValueError, OSError):
+        pass
 
 
 def run(job_path: str) -> int:
