@@ -53,14 +53,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-#: What a waiting kernel imports: the libraries and course modules every exercise's first
-#: two cells import (``import defection; defection.setup()``, pandas, altair, its checks).
-#: Only imported (into ``sys.modules``), never called: ``setup()`` stays the student's own.
+#: What a waiting kernel imports: the libraries and every course module the handed-out
+#: exercises import (a unit test keeps this list complete). Only imported, into
+#: ``sys.modules``, never called: ``defection.setup()`` stays the student's own first cell.
 AHEAD_MODULES = (
     "numpy", "pandas", "altair", "ipywidgets", "defection", "defection.charts.theme",
-    "defection.data", "defection.checks", "defection.checks.lesson01",
-    "defection.checks.lesson02", "defection.checks.lesson03", "defection.checks.lesson04",
-    "defection.checks.lesson05",
+    "defection.charts.cohesion", "defection.coding", "defection.comparative", "defection.data",
+    "defection.models.absorption", "defection.models.calculus", "defection.models.cascade",
+    "defection.models.scenario", "defection.models.spoils", "defection.surrender",
+    "defection.checks", "defection.checks.lesson01", "defection.checks.lesson02",
+    "defection.checks.lesson03", "defection.checks.lesson04", "defection.checks.lesson05",
 )  # fmt: skip
 CLOSE_WAIT = 10.0
 

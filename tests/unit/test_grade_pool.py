@@ -186,3 +186,37 @@ def test_students_in_the_pool_share_no_files_variables_or_processes():
         assert MARKER not in " ".join(proc.info["cmdline"] or []), proc
     assert not Path(a["mine"]).exists() and not Path(b["mine"]).exists()
     assert os.path.isdir("/tmp")
+
+
+def test_waiting_kernels_import_every_course_module_the_exercises_import():
+    import ast
+    import importlib.util
+
+    from defection.grading.pool import AHEAD_MODULES
+    from defection.grading.run import REPO
+
+    def is_module(name: str) -> bool:
+        try:
+            return importlib.util.find_spec(name) is not None
+        except (ImportError, AttributeError, ValueError):
+            return False
+
+    wanted = set()
+    for path in sorted((REPO / "exercises").glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    wanted |= {a.name for a in node.names}
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    wanted.add(node.module)
+                    wanted |= {f"{node.module}.{a.name}" for a in node.names
+                               if is_module(f"{node.module}.{a.name}")}  # fmt: skip
+    course = {m for m in wanted if m.split(".")[0] in ("defection", "pandas", "altair")}
+    assert course and course <= set(AHEAD_MODULES), sorted(course - set(AHEAD_MODULES))
+    assert all(is_module(m) for m in AHEAD_MODULES)
