@@ -28,6 +28,7 @@ from defection.grading import export, feedback, report, summary
 from defection.grading import sandbox as sandboxing
 from defection.grading.collect import Source, Submission, discover
 from defection.grading.identify import lesson_from_name
+from defection.grading.pool import KernelPool
 from defection.grading.recheck import Row, finish, grade_one
 from defection.grading.roster import Student, load_roster, match
 from defection.grading.run import CELL_TIMEOUT, NOTEBOOK_TIMEOUT, REPO, Settings
@@ -160,6 +161,7 @@ def grade(
     sandbox: str = "auto",
     outputs: bool = True,
     attempts: str = attempting.DEFAULT_POLICY,
+    prestart: int | None = None,
 ) -> list[Row]:
     """Grade every file in ``submissions`` (a folder or an LMS .zip) and write the outputs.
 
@@ -167,7 +169,9 @@ def grade(
     a mapping lesson -> QuestionSet, or a callable lesson -> QuestionSet (default:
     ``defection.checks.lessonNN``, freshly imported). ``cell_timeout`` defaults to
     ``CELL_TIMEOUT`` (or the notebook limit, when that is shorter). ``attempts`` is the
-    resubmission policy (:mod:`.attempts`): ``latest`` or ``best``.
+    resubmission policy (:mod:`.attempts`): ``latest`` or ``best``. ``prestart`` kernels
+    are started ahead of need (default: one per job; 0: none), each used by one student
+    only (see :mod:`defection.grading.pool`).
     """
     submissions, out = Path(submissions), Path(out)
     try:
@@ -239,11 +243,15 @@ def grade(
                 say(f"[{counter['done']}/{len(files)}] {row.student} {row.notebook}: {score}{notes}")
             return row
 
-        if jobs > 1:
-            with ThreadPoolExecutor(max_workers=jobs) as pool:
-                rows = list(pool.map(work, files))
-        else:
-            rows = [work(f) for f in files]
+        ahead = max(jobs, 1) if prestart is None else prestart
+        with KernelPool(settings, ahead, students=len(files)) as kernels:
+            settings.pool = kernels if ahead > 0 else None
+            if jobs > 1:
+                with ThreadPoolExecutor(max_workers=jobs) as pool:
+                    rows = list(pool.map(work, files))
+            else:
+                rows = [work(f) for f in files]
+        settings.pool = None
     subs = {id(r): s for r, s in zip(rows, files)}
     flags = apply_roster(rows, subs, students, due, lookup, attempts)
     rows.sort(key=lambda r: (r.key.casefold(), r.notebook, r.lesson))

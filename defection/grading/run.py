@@ -58,6 +58,7 @@ class Settings:
         default_factory=lambda: sandboxing.Sandbox("none", "not chosen")
     )
     hidden: tuple[str, ...] = ()  # folders the sandbox hides (submissions, outputs)
+    pool: Any = None  # a defection.grading.pool.KernelPool: workers started ahead
 
 
 # --------------------------------------------------------------------------- labels
@@ -140,6 +141,58 @@ def syntax_problem(source: str) -> tuple[int, str] | None:
 # --------------------------------------------------------------------------- running
 
 
+NOTEBOOK_FILE = "submission.ipynb"
+
+
+def _reserve(settings: Settings) -> float:
+    """Seconds kept for the grader's own last cell beyond the student's time."""
+    return min(15.0, max(3.0, 0.25 * settings.timeout))
+
+
+def start_worker(work: Path, settings: Settings, ahead: tuple[str, ...] | None = None
+                 ) -> tuple[subprocess.Popen, Any]:  # fmt: skip
+    """Launch the worker for the folder ``work`` (sandboxed when ``settings`` say so).
+
+    It runs ``work/submission.ipynb``. With ``ahead`` (module names) it starts its kernel
+    and imports them at once, then waits for "go" on its stdin before it reads the
+    notebook: the kernel pool's slots (:mod:`defection.grading.pool`); without, it starts
+    on the notebook already in place. One launch path for both, so a pooled kernel is
+    sandboxed and limited exactly like any other.
+    """
+    job = {
+        "workdir": str(work),
+        "notebook": str(work / NOTEBOOK_FILE),
+        "timeout": settings.timeout,
+        "cell_timeout": min(settings.cell_timeout, settings.timeout),
+        "reserve": _reserve(settings),
+        "max_output_bytes": settings.max_output_bytes,
+        "max_memory_mb": settings.max_memory_mb,
+        "max_file_mb": settings.max_file_mb,
+    }
+    if ahead is not None:
+        job["ahead"] = list(ahead)
+    (work / worker.JOB_FILE).write_text(json.dumps(job))
+    # An allow-list, never the grader's own environment (tokens, keys): see sandbox.py.
+    env = sandboxing.kernel_environment(work, settings.extra_path)
+    argv = [sys.executable, str(Path(worker.__file__)), str(work / worker.JOB_FILE)]
+    if settings.sandbox.active:
+        if sandboxing.as_root():  # the worker becomes nobody inside (see sandbox.py)
+            argv.append("%d:%d" % sandboxing.SANDBOX_USER)
+            for path in [work, *work.rglob("*")]:
+                os.chown(path, *sandboxing.SANDBOX_USER)
+        readable = [p for p in settings.extra_path if p]
+        argv = sandboxing.wrap(argv, workdir=work, course=REPO, readable=readable,
+                               hidden=settings.hidden)  # fmt: skip
+    errors = open(work / "worker.err", "wb")  # noqa: SIM115 - closed by the caller
+    # The report comes back on stdout (a channel student code cannot rewrite, unlike a file);
+    # a pooled worker also waits for "go" on stdin.
+    proc = subprocess.Popen(
+        argv, cwd=work, env=env, stdin=subprocess.PIPE if ahead is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=errors, start_new_session=True,
+    )  # fmt: skip
+    return proc, errors
+
+
 def _kill_group(pgid: Any) -> None:
     if not pgid or os.name != "posix":
         return
@@ -207,9 +260,12 @@ def run_notebook(nb: Any, variables: list[str], settings: Settings,
     import nbformat
     from nbformat.v4 import new_code_cell
 
-    work = Path(tempfile.mkdtemp(prefix="defection-grade-"))
+    # With a pool, folder, worker and kernel were started ahead for this notebook only.
+    slot = settings.pool.take() if settings.pool is not None else None
+    work = slot.work if slot else Path(tempfile.mkdtemp(prefix="defection-grade-"))
     try:
-        (work / "tmp").mkdir()
+        if not slot:
+            (work / "tmp").mkdir()
         run = nbformat.from_dict(json.loads(json.dumps(nb)))
         for cell in run.cells:
             if cell.cell_type == "code":
@@ -225,36 +281,10 @@ def run_notebook(nb: Any, variables: list[str], settings: Settings,
         dump = new_code_cell(dump_cell_source(variables, str(work / ANSWERS_FILE), MAX_VALUE_BYTES))
         dump.metadata["defection"] = {"grader": True}
         run.cells.append(dump)
-        nb_path = work / "submission.ipynb"
-        nbformat.write(run, nb_path)
-        reserve = min(15.0, max(3.0, 0.25 * settings.timeout))
-        job = {
-            "workdir": str(work),
-            "notebook": str(nb_path),
-            "timeout": settings.timeout,
-            "cell_timeout": min(settings.cell_timeout, settings.timeout),
-            "reserve": reserve,
-            "max_output_bytes": settings.max_output_bytes,
-            "max_memory_mb": settings.max_memory_mb,
-            "max_file_mb": settings.max_file_mb,
-        }
-        (work / worker.JOB_FILE).write_text(json.dumps(job))
-        env = sandboxing.kernel_environment(work, settings.extra_path)
-        argv = [sys.executable, str(Path(worker.__file__)), str(work / worker.JOB_FILE)]
-        if settings.sandbox.active:
-            if sandboxing.as_root():  # the worker becomes nobody inside (see sandbox.py)
-                argv.append("%d:%d" % sandboxing.SANDBOX_USER)
-                for path in [work, *work.rglob("*")]:
-                    os.chown(path, *sandboxing.SANDBOX_USER)
-            readable = [p for p in settings.extra_path if p]
-            argv = sandboxing.wrap(argv, workdir=work, course=REPO, readable=readable,
-                                   hidden=settings.hidden)  # fmt: skip
+        nbformat.write(run, work / NOTEBOOK_FILE)
+        reserve = _reserve(settings)
+        proc, errors = slot.go() if slot else start_worker(work, settings)
         hard_limit = settings.timeout + reserve + 60
-        errors = open(work / "worker.err", "wb")  # noqa: SIM115 - closed below
-        proc = subprocess.Popen(
-            argv, cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=errors, start_new_session=True,
-        )  # fmt: skip
         killed = False
         try:
             out, _ = proc.communicate(timeout=hard_limit)

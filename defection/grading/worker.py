@@ -52,6 +52,59 @@ def _limit_memory(mb: int) -> None:
         pass
 
 
+# Imports into sys.modules only, in a namespace thrown away: the student's kernel starts
+# with no variable, no history and no output of ours.
+_AHEAD_CODE = """import importlib
+for name in {modules!r}:
+    try:
+        importlib.import_module(name)
+    except Exception:
+        pass
+"""
+
+
+def ahead_source(modules: list[str] | tuple[str, ...]) -> str:
+    return f"exec({_AHEAD_CODE.format(modules=tuple(modules))!r}, {{}})"
+
+
+def _start_ahead(kdir: Path, work: Path, modules: list[str]) -> list[Any]:
+    """Pool mode: start the kernel and import ``modules`` before the notebook exists.
+
+    Then wait for the grader's "go" on stdin (its notebook is in place) and return the
+    running kernel's manager for nbclient to use, or [] when it did not start (the normal
+    path then starts one, with its retries). EOF instead of "go": the pool is closing, so
+    shut the kernel down and exit without running anything.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+    from nbclient.util import run_sync
+
+    km = AsyncKernelManager(
+        kernel_name=KERNEL_NAME,
+        kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kdir.parent)]),
+    )
+    ready: list[Any] = []
+    try:
+        run_sync(km.start_kernel)(cwd=str(work))
+        kc = km.client()
+        kc.start_channels()
+        try:
+            run_sync(kc.wait_for_ready)(timeout=90)
+            kc.execute(ahead_source(modules), silent=True, store_history=False)
+            run_sync(kc.get_shell_msg)(timeout=120)
+        finally:
+            kc.stop_channels()
+        ready.append(km)
+    except Exception:
+        if km.has_kernel:
+            run_sync(km.shutdown_kernel)(now=True)
+    if not sys.stdin.readline():
+        for manager in ready:
+            run_sync(manager.shutdown_kernel)(now=True)
+        sys.exit(0)
+    return ready
+
+
 def _limit_files(mb: int) -> None:
     """Cap the size of any one file the kernel writes, so a flood cannot fill the disk."""
     if mb <= 0 or os.name != "posix":
@@ -164,6 +217,7 @@ def run(job_path: str, drop: str = "") -> int:
             }
         )
     )
+    early = _start_ahead(kdir, work, job["ahead"]) if "ahead" in job else []
     nb = nbformat.read(job["notebook"], as_version=4)
     # The notebook holds the grader's probe cells and their markers: the kernel, which can
     # read this folder, must never see them before they run.
@@ -205,7 +259,7 @@ def run(job_path: str, drop: str = "") -> int:
             return None
 
     def make_client() -> tuple[Any, Any]:
-        km = AsyncKernelManager(
+        km = early.pop() if early else AsyncKernelManager(
             kernel_name=KERNEL_NAME,
             kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kdir.parent)]),
         )

@@ -136,3 +136,65 @@ def test_default_mode_runs_widgets_and_notebooks(run):
     assert args.widgets and args.notebooks and not args.suite
     args = run.parse_args(["--suite"])
     assert args.suite and not args.widgets
+
+
+# --------------------------------------------------------------------------- grading
+
+
+BENCH = RUN_PY.parent
+
+
+def _load(name: str):
+    if str(BENCH) not in sys.path:
+        sys.path.insert(0, str(BENCH))  # grading.py imports make_class from beside it
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_class_mix_is_exact_seeded_and_spread_over_the_five_sets():
+    make_class = _load("make_class")
+    kinds = make_class.kinds_for(300, 20)
+    assert kinds == make_class.kinds_for(300, 20) != make_class.kinds_for(300, 21)
+    counts = {k: kinds.count(k) for k in make_class.MIX}
+    assert counts == {"good": 150, "partial": 66, "blank": 30, "syntax": 18, "exception": 24,
+                      "endless": 12}  # fmt: skip
+    assert sum(map(len, (make_class.kinds_for(n, 1) for n in (1, 7, 33)))) == 41
+    made = make_class.build(25, seed=3)
+    assert [f for f, _, _ in made] == [f for f, _, _ in make_class.build(25, seed=3)]
+    assert {f.split("_", 3)[-1] if "_LATE" not in f else f.split("_", 4)[-1]
+            for f, _, _ in made} == {f"{s}.ipynb" for s in make_class.SETS}  # fmt: skip
+
+
+def test_each_broken_kind_is_broken_the_way_it_says():
+    from defection.grading.run import syntax_problem
+
+    make_class = _load("make_class")
+    made = make_class.build(60, seed=5)
+    for file, kind, nb in made:
+        code = [c.source for c in nb.cells if c.cell_type == "code"]
+        assert not any("BEGIN SOLUTION" in s for s in code), file  # as a student's copy
+        broken = [s for s in code if syntax_problem(s)]
+        assert bool(broken) == (kind == "syntax"), (file, kind, broken)
+        assert any(make_class.ENDLESS in s for s in code) == (kind == "endless"), file
+    ex = next(nb for _, kind, nb in made if kind == "exception")
+    import re
+
+    assert any(re.search(r"\b\w+_\(|=.*\b[A-Za-z]\w*_\b", c.source) for c in ex.cells
+               if c.cell_type == "code")  # fmt: skip
+    assert make_class._misspell("total = count + 1\n") == "total = count_ + 1\n"
+    assert syntax_problem(make_class._lose_bracket("x = max(1, 2)\n"))
+
+
+def test_grading_benchmark_runs_a_tiny_class(tmp_path, capsys):
+    grading = _load("grading")
+    out = tmp_path / "g.json"
+    assert grading.main(["--n", "2", "--jobs", "1", "--floor", "1", "--json", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert data["submissions"] == 2 and data["graded"] == 2
+    assert data["peak_memory_mib"] > 50 and data["floor"]["notebooks"] == 1
+    assert {"load_before", "load_after", "date", "mix"} <= set(data)
+    printed = capsys.readouterr().out
+    assert "s per submission" in printed and "floor" in printed

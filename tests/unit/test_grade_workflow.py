@@ -353,11 +353,9 @@ def test_grading_benchmark_builds_a_mixed_canvas_class(tmp_path):
     spec = importlib.util.spec_from_file_location("bench_grading_under_test", path)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    bench.build_class(tmp_path / "c", 7)
+    bench.make_class.write(7, tmp_path / "c")  # the mix itself: test_benchmarks_smoke.py
     names = sorted(p.name for p in (tmp_path / "c").iterdir())
     assert len(names) == 7 and all(parse_name(PurePosixPath(n)).lms == "canvas" for n in names)
-    sources = ["\n".join(c.source for c in nbformat.read(tmp_path / "c" / n, 4).cells) for n in names]
-    assert sum("while True" in s for s in sources) == 1 and sum("x = (1," in s for s in sources) == 1
     with bench.PeakMemory(every=0.01) as mem:
         bytearray(10_000_000)
         import time
